@@ -1,0 +1,34 @@
+package org.lorastudio;
+
+import org.lorastudio.cli.Cli;
+
+/**
+ * Entry point. Without arguments it opens the studio window; with arguments it runs the command line.
+ *
+ * <p>This is a plain class (not a JavaFX {@code Application}) so that the studio starts from the class path
+ * without "JavaFX runtime components are missing" (see docs UI-TESTING §4).
+ */
+public final class Launcher {
+    private Launcher() {
+    }
+
+    public static void main(String[] args) {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        if (args.length == 0) {
+            startStudio(args);
+        } else {
+            System.exit(Cli.run(args));
+        }
+    }
+
+    private static void startStudio(String[] args) {
+        try {
+            Class<?> app = Class.forName("org.lorastudio.ui.StudioApp");
+            app.getMethod("launchStudio", String[].class).invoke(null, (Object) args);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("The studio window could not be started: " + e.getMessage(), e);
+        }
+    }
+}

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lorastudio", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "LoRA Studio: train, inspect and compare LoRA adapters. Run without arguments to open the studio.",
         subcommands = {
+                ConfigCommand.class,
                 InspectCommand.class,
                 DatasetCommand.class,
                 RunsCommand.class,

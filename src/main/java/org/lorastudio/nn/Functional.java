@@ -1,0 +1,79 @@
+package org.lorastudio.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+
+/** Stateless operations shared by the networks: activations and multi-head attention. */
+public final class Functional {
+    private Functional() {
+    }
+
+    /** SiLU / swish: x·sigmoid(x). */
+    public static NDArray silu(NDArray x) {
+        return x.mul(x.getNDArrayInternal().sigmoid());
+    }
+
+    /** Exact (erf) GELU, torch's default, used by GEGLU. */
+    public static NDArray gelu(NDArray x) {
+        return x.getNDArrayInternal().gelu();
+    }
+
+    /** CLIP's quick_gelu: x·sigmoid(1.702x). */
+    public static NDArray quickGelu(NDArray x) {
+        return x.mul(x.mul(1.702f).getNDArrayInternal().sigmoid());
+    }
+
+    /**
+     * Multi-head scaled dot-product attention, softmax(QKᵀ·d^-½ + mask)·V per head.
+     *
+     * @param q          (B, Tq, C)
+     * @param k          (B, Tk, C)
+     * @param v          (B, Tk, C)
+     * @param heads      number of heads; head size is C / heads
+     * @param mask       additive mask broadcastable to (B, heads, Tq, Tk), or null
+     * @param queryChunk when &gt; 0 and smaller than Tq, queries are processed in chunks of this size so the
+     *                   (Tq × Tk) score matrix never exists at once (bounds memory at large resolutions)
+     * @return (B, Tq, C)
+     */
+    public static NDArray attention(NDArray q, NDArray k, NDArray v, int heads, NDArray mask, int queryChunk) {
+        Shape qs = q.getShape();
+        long b = qs.get(0);
+        long tq = qs.get(1);
+        long c = qs.get(2);
+        long tk = k.getShape().get(1);
+        long d = c / heads;
+        float scale = (float) (1.0 / Math.sqrt(d));
+        NDArray qh = q.reshape(b, tq, heads, d).transpose(0, 2, 1, 3); // (B, Tq, C) -> (B, h, Tq, d)
+        NDArray kt = k.reshape(b, tk, heads, d).transpose(0, 2, 3, 1); // (B, Tk, C) -> (B, h, d, Tk)
+        NDArray vh = v.reshape(b, tk, heads, d).transpose(0, 2, 1, 3); // (B, Tk, C) -> (B, h, Tk, d)
+        NDArray out;
+        if (queryChunk <= 0 || queryChunk >= tq) {
+            out = headsAttention(qh, kt, vh, scale, mask);
+        } else {
+            List<NDArray> parts = new ArrayList<>();
+            for (long s = 0; s < tq; s += queryChunk) {
+                long e = Math.min(tq, s + queryChunk);
+                NDArray qc = qh.get(new NDIndex(":, :, {}:{}", s, e));
+                NDArray mc = mask == null || mask.getShape().get(mask.getShape().dimension() - 2) == 1
+                        ? mask : mask.get(new NDIndex("..., {}:{}, :", s, e));
+                parts.add(headsAttention(qc, kt, vh, scale, mc));
+            }
+            out = NDArrays.concat(new NDList(parts), 2);
+        }
+        return out.transpose(0, 2, 1, 3).reshape(b, tq, c); // (B, h, Tq, d) -> (B, Tq, C)
+    }
+
+    private static NDArray headsAttention(NDArray qh, NDArray kt, NDArray vh, float scale, NDArray mask) {
+        NDArray scores = qh.matMul(kt).mul(scale); // (B, h, Tq, Tk)
+        if (mask != null) {
+            scores = scores.add(mask);
+        }
+        return scores.softmax(-1).matMul(vh);
+    }
+}

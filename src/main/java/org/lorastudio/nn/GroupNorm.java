@@ -1,0 +1,72 @@
+package org.lorastudio.nn;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.norm.LayerNorm;
+
+/**
+ * torch {@code nn.GroupNorm}. DJL has none, so the input (N, C, ...) is viewed as (N, G, C/G·rest) and normalised
+ * with DJL's layerNorm over the last axis (biased variance, like torch), then scaled per channel. DJL's layerNorm
+ * needs non-null gamma/beta: cached ones/zeros of the normalised size are used (FORMATS §8, verified).
+ */
+public final class GroupNorm extends Module {
+    private final int groups;
+    private final int channels;
+    private final float eps;
+    private final Parameter weight;
+    private final Parameter bias;
+    private final Map<String, NDArray[]> unitAffine = new HashMap<>();
+
+    public GroupNorm(int groups, int channels, float eps) {
+        if (channels % groups != 0) {
+            throw new IllegalArgumentException("GroupNorm: " + channels + " channels are not divisible into "
+                    + groups + " groups");
+        }
+        this.groups = groups;
+        this.channels = channels;
+        this.eps = eps;
+        this.weight = parameter("weight", channels);
+        this.bias = parameter("bias", channels);
+    }
+
+    public NDArray forward(NDArray x) {
+        Shape s = x.getShape();
+        long n = s.get(0);
+        long rest = s.size() / n / groups;
+        NDArray grouped = x.reshape(n, groups, rest); // (N, C, H, W) -> (N, G, C/G*H*W)
+        NDArray[] ones = unit(x, rest);
+        NDArray normed = LayerNorm.layerNorm(grouped, new Shape(rest), ones[0], ones[1], eps).singletonOrThrow();
+        long[] affineShape = new long[s.dimension()];
+        java.util.Arrays.fill(affineShape, 1);
+        affineShape[1] = channels;
+        Shape a = new Shape(affineShape);
+        return normed.reshape(s).mul(weight.array().reshape(a)).add(bias.array().reshape(a));
+    }
+
+    private NDArray[] unit(NDArray x, long size) {
+        String key = size + "/" + x.getDataType() + "/" + x.getDevice();
+        NDArray[] cached = unitAffine.get(key);
+        if (cached == null || cached[0].isReleased()) {
+            DataType dt = x.getDataType();
+            NDArray ones = weight.array().getManager().ones(new Shape(size), dt, x.getDevice());
+            NDArray zeros = weight.array().getManager().zeros(new Shape(size), dt, x.getDevice());
+            NDScope.unregister(ones, zeros);
+            cached = new NDArray[] {ones, zeros};
+            unitAffine.put(key, cached);
+        }
+        return cached;
+    }
+
+    public int groups() {
+        return groups;
+    }
+
+    public float eps() {
+        return eps;
+    }
+}

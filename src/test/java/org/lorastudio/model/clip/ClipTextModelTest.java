@@ -97,6 +97,19 @@ class ClipTextModelTest {
     }
 
     @Test
+    void forwardCreatesNothingInTheModelManager() throws IOException {
+        try (NDManager model = NDManager.newBaseManager();
+             SafetensorsFile ref = Fixtures.open("sd-tiny-a/reference.safetensors")) {
+            ClipTextModel te = ClipTextModel.fromPretrained(TEXT_ENCODER, model, DataType.FLOAT32);
+            int before = model.getManagedArrays().size();
+            try (NDManager step = NDManager.newBaseManager()) {
+                te.forward(Fixtures.tensor(ref, "tok.input_ids", step), 2);
+            }
+            assertThat(model.getManagedArrays()).hasSize(before);
+        }
+    }
+
+    @Test
     void clipSkipTwoIsTheFinalNormOfTheSecondToLastHiddenState() throws IOException {
         try (NDManager m = NDManager.newBaseManager();
              SafetensorsFile ref = Fixtures.open("sd-tiny-a/reference.safetensors")) {

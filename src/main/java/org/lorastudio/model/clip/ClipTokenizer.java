@@ -31,7 +31,8 @@ import org.lorastudio.util.UserException;
  * space, CJK ideographs set apart, NFC, whitespace collapsed and stripped, lower-cased), split with the CLIP regex
  * (words, single digits, punctuation runs), mapped byte-wise to the GPT-2 symbol alphabet and merged by BPE with the
  * merge ranks; the last symbol of each word carries {@code </w>}. {@link #encode} wraps at most
- * {@value #MAX_CONTENT_TOKENS} ids in BOS … EOS and pads to {@value #CONTEXT_LENGTH} with the pad token (EOS for SD1.5).
+ * {@value #MAX_CONTENT_TOKENS} ids in BOS … EOS and pads to {@value #CONTEXT_LENGTH} with the pad token (EOS for
+ * SD1.5).
  * Instances are thread-safe (the per-word cache is synchronised), so a UI may count tokens while training runs.
  */
 public final class ClipTokenizer {
@@ -278,7 +279,8 @@ public final class ClipTokenizer {
     }
 
     private static boolean isWhitespace(int cp) {
-        return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || Character.getType(cp) == Character.SPACE_SEPARATOR;
+        return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r'
+                || Character.getType(cp) == Character.SPACE_SEPARATOR;
     }
 
     private static boolean isControl(int cp) {
@@ -308,8 +310,8 @@ public final class ClipTokenizer {
     }
 
     /**
-     * GPT-2's byte → character table: printable Latin-1 bytes (33–126, 161–172, 174–255) stand for themselves, the
-     * other 68 bytes get code points 256, 257, … in byte order.
+     * GPT-2's byte → character table: printable Latin-1 bytes (33–126, 161–172, 174–255) stand for themselves,
+     * the other 68 bytes get code points 256, 257, … in byte order.
      */
     static char[] bytesToUnicode() {
         char[] table = new char[256];

@@ -21,6 +21,8 @@ public final class GroupNorm extends Module {
     private final Parameter weight;
     private final Parameter bias;
     private final Map<String, NDArray[]> unitAffine = new HashMap<>();
+    private NDArray[] affineCache;
+    private NDArray[] affineSource;
 
     public GroupNorm(int groups, int channels, float eps) {
         if (channels % groups != 0) {
@@ -41,11 +43,29 @@ public final class GroupNorm extends Module {
         NDArray grouped = x.reshape(n, groups, rest); // (N, C, H, W) -> (N, G, C/G*H*W)
         NDArray[] ones = unit(x, rest);
         NDArray normed = LayerNorm.layerNorm(grouped, new Shape(rest), ones[0], ones[1], eps).singletonOrThrow();
-        long[] affineShape = new long[s.dimension()];
-        java.util.Arrays.fill(affineShape, 1);
-        affineShape[1] = channels;
-        Shape a = new Shape(affineShape);
-        return normed.reshape(s).mul(weight.array().reshape(a)).add(bias.array().reshape(a));
+        NDArray[] affine = affine(s.dimension());
+        return normed.reshape(s).mul(affine[0]).add(affine[1]);
+    }
+
+    /**
+     * weight and bias viewed as (1, C, 1, ...) for broadcasting. Cached (and dropped when a parameter is replaced),
+     * because a reshape of a weight would otherwise attach a new array to the weights' manager on every call.
+     */
+    private NDArray[] affine(int rank) {
+        NDArray w = weight.array();
+        NDArray b = bias.array();
+        if (affineCache == null || affineCache[0].isReleased() || affineSource[0] != w || affineSource[1] != b
+                || affineCache[0].getShape().dimension() != rank) {
+            long[] shape = new long[rank];
+            java.util.Arrays.fill(shape, 1);
+            shape[1] = channels;
+            NDArray wr = w.reshape(new Shape(shape));
+            NDArray br = b.reshape(new Shape(shape));
+            NDScope.unregister(wr, br);
+            affineCache = new NDArray[] {wr, br};
+            affineSource = new NDArray[] {w, b};
+        }
+        return affineCache;
     }
 
     private NDArray[] unit(NDArray x, long size) {

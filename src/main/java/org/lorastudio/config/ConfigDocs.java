@@ -8,6 +8,8 @@ import java.util.stream.Collectors;
  * {@code lorastudio config keys} and Markdown for {@code docs/config.md} (a test keeps that file up to date).
  */
 public final class ConfigDocs {
+    private static final int TEXT_WIDTH = 100;
+    private static final String INDENT = "      ";
     private static final List<String> GENERAL_RULES = List.of(
             "Keys are the names below; an unknown key is an error with a \"did you mean\" suggestion, which also"
                     + " knows the names kohya and diffusers use (`network_dim` → `lora_rank`).",
@@ -38,8 +40,9 @@ public final class ConfigDocs {
                 sb.append("  ").append(f.key()).append(" = ").append(f.defaultText()).append('\n');
                 sb.append("      ").append(f.type().rule())
                         .append(f.unitText().map(u -> " (" + u + ")").orElse("")).append('\n');
-                sb.append("      ").append(f.description()).append('\n');
-                f.hintText().ifPresent(h -> sb.append("      recommended: ").append(h).append('\n'));
+                sb.append(wrap(f.description()));
+                choices(f).forEach(c -> sb.append(wrap("  " + c.yamlName() + ": " + c.description())));
+                f.hintText().ifPresent(h -> sb.append(wrap("recommended: " + h)));
                 if (f.appliesTo().size() < ModelType.values().length) {
                     sb.append("      only for model_type: ").append(appliesTo(f)).append('\n');
                 }
@@ -69,6 +72,8 @@ public final class ConfigDocs {
                     .append(".\n\n| key | allowed | default | description |\n|---|---|---|---|\n");
             for (ConfigField f : ConfigFields.inSection(section)) {
                 StringBuilder desc = new StringBuilder(f.description());
+                choices(f).forEach(c -> desc.append(" `").append(c.yamlName()).append("`: ").append(c.description())
+                        .append('.'));
                 f.unitText().ifPresent(u -> desc.append(" Unit: ").append(u).append('.'));
                 f.hintText().ifPresent(h -> desc.append(" *Recommended:* ").append(h).append('.'));
                 if (f.appliesTo().size() < ModelType.values().length) {
@@ -85,6 +90,32 @@ public final class ConfigDocs {
         }
         sb.append("- ").append(ConfigRules.NOT_APPLICABLE_DOC).append('\n');
         return sb.toString();
+    }
+
+    /** Indents {@code text} by six spaces and wraps it at {@link #TEXT_WIDTH} columns for terminals. */
+    private static String wrap(String text) {
+        StringBuilder out = new StringBuilder();
+        StringBuilder line = new StringBuilder(INDENT);
+        for (String word : text.split(" ")) {
+            if (line.length() > INDENT.length() && line.length() + 1 + word.length() > TEXT_WIDTH) {
+                out.append(line).append('\n');
+                line.setLength(0);
+                line.append(INDENT);
+            }
+            if (line.length() > INDENT.length()) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        return out.append(line).append('\n').toString();
+    }
+
+    /** The constants of a choice key with their descriptions; empty for other kinds. */
+    private static List<ConfigEnum> choices(ConfigField f) {
+        if (f.type() instanceof ValueType.ChoiceType<?> choice) {
+            return List.of(choice.enumType().getEnumConstants());
+        }
+        return List.of();
     }
 
     private static String appliesTo(ConfigField f) {

@@ -80,13 +80,13 @@ public final class ConfigFields {
                             + " or a Hugging Face LLM folder. Relative paths resolve against the config's folder.")
                     .hint("no visible effect? check the base_model path and format").build(),
             // Data
-            def("train_data_dir", DATA, PATH).required().notTunable().example("../../workspace/datasets/cyberpunk")
+            def("train_data_dir", DATA, PATH).required().notTunable().example("../../workspace/datasets/my_lora")
                     .aliases("data_dir", "dataset", "dataset_dir", "train_dir", "instance_data_dir", "data_path")
                     .describe("Training data: an image folder with captions (sd15), or an Alpaca JSON/JSONL file,"
                             + " a text file or a folder of them (llm). Relative to the config's folder.")
                     .hint("images: 50-200; text: 100-500 examples").build(),
             def("metadata_path", DATA, PATH).optional().notTunable().only(IMAGE)
-                    .example("../../workspace/datasets/cyberpunk/metadata.csv").aliases("metadata", "caption_file")
+                    .example("../../workspace/datasets/my_lora/metadata.csv").aliases("metadata", "caption_file")
                     .describe("Captions file: metadata.csv (columns file_name,text) or metadata.jsonl; when unset,"
                             + " each image's caption is read from <image>.txt next to it.")
                     .hint("concrete, sensory words (\"neon lights, wet pavement\"), not \"futuristic\"").build(),

@@ -20,8 +20,8 @@ public final class ConfigWriter {
      */
     public static String toYaml(TrainingConfig config, Path dir) {
         StringBuilder sb = new StringBuilder();
-        sb.append("# LoRA Studio training config \"").append(config.name()).append("\" (resolved: every key is written,")
-                .append(" defaults included).\n")
+        sb.append("# LoRA Studio training config \"").append(config.name())
+                .append("\" (resolved: every key is written, defaults included).\n")
                 .append("# Relative paths are relative to this file's folder. Key reference: docs/config.md or")
                 .append(" 'lorastudio config keys'.\n");
         for (Section section : Section.values()) {

@@ -1,6 +1,9 @@
 package org.lorastudio.config;
 
-/** Learning-rate schedules, named as in diffusers' {@code get_scheduler}; the schedule itself is a pure function in the trainer. */
+/**
+ * Learning-rate schedules, named as in diffusers' {@code get_scheduler}; the schedule itself is a pure function in
+ * the trainer.
+ */
 public enum LrScheduler implements ConfigEnum {
     CONSTANT("constant", "the same rate for every step (warmup steps are ignored)"),
     CONSTANT_WITH_WARMUP("constant_with_warmup", "linear rise over lr_warmup_steps, then constant"),

@@ -2,7 +2,8 @@ package org.lorastudio.config;
 
 /** Key layout of the saved image LoRA (SPEC §6; language-model LoRAs are always PEFT adapter folders). */
 public enum SaveFormat implements ConfigEnum {
-    KOHYA("kohya", "kohya / A1111 keys (lora_unet_..., lora_te_...) with ss_* metadata; works in A1111, Forge, ComfyUI"),
+    KOHYA("kohya", "kohya / A1111 keys (lora_unet_..., lora_te_...) with ss_* metadata;"
+            + " works in A1111, Forge, ComfyUI"),
     DIFFUSERS("diffusers", "diffusers / PEFT keys (unet.<module>.lora_A.weight)");
 
     private final String yamlName;

@@ -16,7 +16,9 @@ import java.util.stream.IntStream;
  * and the values derived from them ({@link #effectiveLoraAlpha()}, {@link #totalSteps(int)}, {@link #semanticName()}).
  *
  * <p>Build one with {@link #fromYaml(Path)} or {@link ConfigLoader}, or {@link #minimal} plus {@link #with}; a
- * config built in code is checked with {@link #validate()}.
+ * config built in code is checked with {@link #validate()}. The canonical constructor is long because the SPEC's
+ * table is; nobody calls it by hand: {@link ConfigRecords} fills it from the descriptors by component name, and a
+ * test keeps components and descriptors in step.
  */
 public record TrainingConfig(
         // Model

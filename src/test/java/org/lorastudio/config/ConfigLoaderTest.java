@@ -267,7 +267,7 @@ class ConfigLoaderTest {
             assertThat(p.line()).isEqualTo(4);
             assertThat(p.message()).contains("no effect");
         });
-        assertThat(teLr.loaded()).get().extracting(LoadedConfig::warnings).asList().hasSize(1);
+        assertThat(teLr.loaded().orElseThrow().warnings()).hasSize(1);
     }
 
     @Test
@@ -298,6 +298,24 @@ class ConfigLoaderTest {
     @Test
     void bf16IsAcceptedHere() {
         assertThat(load(REQUIRED + "mixed_precision: bf16\n", dir).mixedPrecision()).isEqualTo(MixedPrecision.BF16);
+    }
+
+    @Test
+    void hostileYamlBecomesAProblemNotACrash() {
+        StringBuilder bomb = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i < 12; i++) {
+            bomb.append("a").append(i).append(": &a").append(i).append(" [");
+            bomb.append(String.join(", ", java.util.Collections.nCopies(10, "*a" + (i - 1)))).append("]\n");
+        }
+        String deep = "name: " + "[".repeat(200) + "]".repeat(200) + "\n";
+        String huge = REQUIRED + "#" + "x".repeat(YamlConfigReader.MAX_CHARS) + "\n";
+        String tabs = "name: t\n\tlora_rank: 4\n";
+
+        for (String yaml : List.of(bomb.toString(), deep, huge, tabs)) {
+            ConfigReport report = check(yaml, dir);
+            assertThat(report.hasErrors()).isTrue();
+            assertThat(report.errors()).isNotEmpty().allSatisfy(p -> assertThat(p.text()).isNotBlank());
+        }
     }
 
     @Test

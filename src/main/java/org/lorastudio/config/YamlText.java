@@ -1,0 +1,40 @@
+package org.lorastudio.config;
+
+import java.util.List;
+
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Writes single YAML scalars and flow lists with correct quoting: strings YAML 1.1 would read as something else
+ * ({@code no}, {@code 1e-3}, {@code null}) are quoted, so that the saved file means the same to any YAML reader.
+ */
+final class YamlText {
+    private YamlText() {
+    }
+
+    static String string(String s) {
+        return dump(s, needsDoubleQuotes(s));
+    }
+
+    static String list(List<String> items) {
+        return dump(items, items.stream().anyMatch(YamlText::needsDoubleQuotes));
+    }
+
+    /** Control characters (new lines, tabs) are written as escapes inside double quotes, on one line. */
+    private static boolean needsDoubleQuotes(String s) {
+        return s.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
+    }
+
+    private static String dump(Object value, boolean doubleQuoted) {
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.FLOW);
+        options.setSplitLines(false);
+        options.setWidth(Integer.MAX_VALUE);
+        options.setAllowUnicode(true);
+        if (doubleQuoted) {
+            options.setDefaultScalarStyle(DumperOptions.ScalarStyle.DOUBLE_QUOTED);
+        }
+        return new Yaml(options).dump(value).stripTrailing();
+    }
+}

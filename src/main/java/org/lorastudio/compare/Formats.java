@@ -15,7 +15,7 @@ public final class Formats {
         if (loss.isNaN() || loss.isInfinite()) {
             return loss.toString();
         }
-        return String.format(Locale.ROOT, "%.4g", loss).replaceFirst("e([-+])0*(\\d\\d)", "e$1$2");
+        return String.format(Locale.ROOT, "%.4g", loss);
     }
 
     /** A duration as {@code 1h 02m 03s}, {@code 4m 05s} or {@code 12s}, or — when absent. */

@@ -30,7 +30,8 @@ final class Json {
                     .addDeserializer(Instant.class, new InstantDeserializer()))
             // A newer studio may add fields within the same schema version; older studios still list the run.
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+            // Counters missing from a hand-edited file read as 0; required fields are checked by the records.
+            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, false);
 
     static final ObjectWriter PRETTY = MAPPER.writer(new DefaultPrettyPrinter()
             .withSeparators(Separators.createDefaultInstance()

@@ -69,7 +69,8 @@ public final class RunCatalog {
     /**
      * The run a user means by {@code ref}: a path to a run folder (anything with a path separator, or an
      * existing folder that is not in the runs folder), an id in the runs folder, or a unique prefix or suffix of
-     * one ({@code 20261129-07}, {@code cyberpunk}). Otherwise a {@link UserException} in one line, listing close
+     * one ({@code 20261129-07}, {@code cyberpunk}), or failing that a unique part of one ({@code 071530}).
+     * Otherwise a {@link UserException} in one line, listing close
      * matches or the ambiguous candidates.
      */
     public RunFolder resolve(String ref) {
@@ -85,6 +86,10 @@ public final class RunCatalog {
         }
         List<String> ids = subFolders().stream().map(p -> p.getFileName().toString()).toList();
         List<String> matches = ids.stream().filter(id -> id.startsWith(ref) || id.endsWith(ref)).toList();
+        if (matches.isEmpty()) {
+            // then any unique part, such as the time of day: "071530"
+            matches = ids.stream().filter(id -> id.contains(ref)).toList();
+        }
         if (matches.size() == 1) {
             return RunFolder.open(runsDir.resolve(matches.get(0)));
         }

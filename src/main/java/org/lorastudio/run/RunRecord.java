@@ -80,9 +80,9 @@ public record RunRecord(
     public static final String FILE_NAME = "run.json";
 
     public RunRecord {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(status, "status");
+        required(id, "id");
+        required(name, "name");
+        required(status, "status");
         outputFiles = outputFiles == null ? List.of() : List.copyOf(outputFiles);
     }
 
@@ -119,8 +119,12 @@ public record RunRecord(
         try {
             r = Json.MAPPER.readValue(text, RunRecord.class);
         } catch (JsonProcessingException e) {
+            // A failed check in the record or enum (missing field, unknown status) says it best; Jackson's own
+            // wrapper message names Java classes.
+            String problem = e.getCause() instanceof IllegalArgumentException iae ? iae.getMessage()
+                    : e.getOriginalMessage();
             throw new UserException(source + " is not a valid run record" + where(e.getLocation()) + ": "
-                    + e.getOriginalMessage(), e);
+                    + problem, e);
         }
         if (r == null) {
             throw new UserException(source + " is empty: expected a run record (JSON object)");
@@ -265,6 +269,12 @@ public record RunRecord(
         return new RunRecord(schemaVersion, id, name, modelType, newStatus, created, started, millis(time), seed,
                 device, precision, versions, baseModel, dataset, parentRunId, totalSteps, stepsDone, finalMetrics,
                 outputFiles, message);
+    }
+
+    private static void required(Object value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException("missing required field \"" + field + "\"");
+        }
     }
 
     private static Instant millis(Instant t) {

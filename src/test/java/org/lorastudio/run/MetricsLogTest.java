@@ -139,7 +139,8 @@ class MetricsLogTest {
     @Test
     void reopeningKeepsACompleteLastLineThatOnlyLacksItsNewline() throws IOException {
         Path file = tmp.resolve(MetricsLog.FILE_NAME);
-        Files.writeString(file, "{\"step\":1,\"epoch\":1,\"loss\":1.0,\"lr\":2.0E-4,\"seconds\":0.5,\"items_per_s\":8.0}");
+        Files.writeString(file,
+                "{\"step\":1,\"epoch\":1,\"loss\":1.0,\"lr\":2.0E-4,\"seconds\":0.5,\"items_per_s\":8.0}");
         try (MetricsLog log = MetricsLog.open(file)) {
             log.append(point(2));
         }

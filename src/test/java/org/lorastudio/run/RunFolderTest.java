@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lorastudio.notes.NotesTemplate;
+import org.lorastudio.notes.ResultsSection;
 import org.lorastudio.util.UserException;
 
 class RunFolderTest {
@@ -54,6 +55,30 @@ class RunFolderTest {
             String after = notes.substring(notes.indexOf(heading) + heading.length()).strip();
             assertThat(after).as("hint under " + heading).startsWith("_");
         }
+    }
+
+    @Test
+    void resultsGoUnderTheResultsHeadingOnceEvenWhenWrittenTwice() throws IOException {
+        RunFolder f = RunFolder.create(runs, "x", "sd15", CONFIG, T);
+        Files.writeString(f.samplesDir().resolve("step100_p0.png"), "png");
+        f.update(r -> r.withTotalSteps(100).withStepsDone(100).completed(T.plusSeconds(3723),
+                new FinalMetrics(0.08123, 0.07, 3723.0, null, null), List.of()));
+        f.writeResultsToNotes();
+        f.writeResultsToNotes();
+        String notes = f.notesText();
+        assertThat(notes).containsOnlyOnce("- Status: completed")
+                .contains("- Steps: 100 of 100").contains("- Final loss: 0.08123").contains("- Min loss: 0.07000")
+                .contains("- Duration: 1h 02m 03s").contains("[samples/step100_p0.png](samples/step100_p0.png)");
+        assertThat(notes).containsSubsequence("## Results", "_Final and minimum loss", "- Status: completed",
+                "## Conclusion");
+    }
+
+    @Test
+    void resultsAreAppendedWhenTheUserRemovedTheHeading() {
+        ResultsSection s = new ResultsSection("failed", 3, 0, null, null, 12.0, List.of());
+        String notes = s.insertInto("# my notes\nsome text\n");
+        assertThat(notes).startsWith("# my notes\nsome text\n\n## Results\n\n<!-- results:begin")
+                .contains("- Steps: 3\n").contains("- Final loss: not measured");
     }
 
     @Test

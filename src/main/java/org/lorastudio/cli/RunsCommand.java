@@ -1,12 +1,344 @@
 package org.lorastudio.cli;
 
-import picocli.CommandLine.Command;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
 
-/** Placeholder: implemented by its own issue. */
-@Command(name = "runs", mixinStandardHelpOptions = true, description = "(not implemented yet)")
+import org.lorastudio.compare.ComparedRun;
+import org.lorastudio.compare.Comparison;
+import org.lorastudio.compare.Formats;
+import org.lorastudio.compare.ReportFormat;
+import org.lorastudio.compare.RunSummary;
+import org.lorastudio.compare.Table;
+import org.lorastudio.run.FinalMetrics;
+import org.lorastudio.run.MetricPoint;
+import org.lorastudio.run.RunCatalog;
+import org.lorastudio.run.RunEntry;
+import org.lorastudio.run.RunFolder;
+import org.lorastudio.run.RunListing;
+import org.lorastudio.run.RunRecord;
+import org.lorastudio.util.UserException;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code lorastudio runs}: list, show and compare past runs (SPEC §8). A thin front end over
+ * {@link RunCatalog} and {@link Comparison}; everything it prints goes through picocli's writers.
+ */
+@Command(name = "runs", mixinStandardHelpOptions = true,
+        description = "List, show and compare runs in the runs folder.",
+        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Compare.class})
 final class RunsCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--runs-dir", paramLabel = "DIR",
+            description = "Runs folder (default: $LORASTUDIO_WORKSPACE/runs, else ./workspace/runs).")
+    Path runsDir;
+
     @Override
     public void run() {
-        throw new org.lorastudio.util.UserException("'runs' is not implemented yet");
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The runs folder: the subcommand's option, else this command's, else the default. */
+    RunCatalog catalog(Path subOption) {
+        Path dir = subOption != null ? subOption : runsDir;
+        if (dir == null) {
+            dir = RunCatalog.defaultRunsDir(System.getenv(), Path.of("").toAbsolutePath());
+        }
+        return new RunCatalog(dir);
+    }
+
+    /** {@code runs list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Table of all runs: id, name, status, steps, final loss, duration.")
+    static final class ListRuns implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @ParentCommand
+        RunsCommand parent;
+
+        @Option(names = "--runs-dir", paramLabel = "DIR", description = "Runs folder (overrides the default).")
+        Path runsDir;
+
+        @Option(names = "--grep", paramLabel = "TEXT",
+                description = "Only runs whose id, name, notes or config contain TEXT (ignoring case).")
+        String grep;
+
+        @Override
+        public void run() {
+            RunCatalog catalog = parent.catalog(runsDir);
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            RunListing listing = catalog.list();
+            listing.warnings().forEach(w -> err.println("warning: " + w));
+            List<RunEntry> shown = listing.entries().stream().filter(this::matches).toList();
+            if (shown.isEmpty()) {
+                out.println(grep == null ? "no runs in " + catalog.dir()
+                        : "no runs matching '" + grep + "' in " + catalog.dir());
+                return;
+            }
+            Instant now = Instant.now();
+            List<List<String>> rows = new ArrayList<>();
+            for (RunEntry e : shown) {
+                rows.add(e.readable().map(r -> row(RunSummary.of(r, metricsFor(e, r), now)))
+                        .orElseGet(() -> List.of(e.id().value(), "?", RunEntry.UNREADABLE, "—", "—", "—")));
+                if (!e.isReadable()) {
+                    err.println("warning: " + e.problem());
+                }
+            }
+            out.print(new Table(List.of("ID", "NAME", "STATUS", "STEPS", "FINAL LOSS", "DURATION"), rows,
+                    List.of(false, false, false, true, true, true)).text());
+        }
+
+        private boolean matches(RunEntry e) {
+            if (grep == null || grep.isEmpty()) {
+                return true;
+            }
+            String needle = grep.toLowerCase(Locale.ROOT);
+            if (contains(e.id().value(), needle) || e.readable().map(r -> contains(r.name(), needle)).orElse(false)) {
+                return true;
+            }
+            RunFolder f = e.folder();
+            return contains(readQuietly(f::notesText), needle) || contains(readQuietly(f::configText), needle);
+        }
+
+        private static boolean contains(String haystack, String lowerNeedle) {
+            return haystack.toLowerCase(Locale.ROOT).contains(lowerNeedle);
+        }
+
+        /** A damaged file must not stop the listing; it simply does not match. */
+        private static String readQuietly(Supplier<String> reader) {
+            try {
+                return reader.get();
+            } catch (UserException ex) {
+                return "";
+            }
+        }
+
+        /** Metrics are read only when run.json has no final loss yet (a running or crashed run). */
+        private static List<MetricPoint> metricsFor(RunEntry e, RunRecord r) {
+            if (r.finalMetrics() != null && r.finalMetrics().finalLoss() != null) {
+                return List.of();
+            }
+            try {
+                return e.folder().metrics();
+            } catch (UserException ex) {
+                return List.of();
+            }
+        }
+
+        private static List<String> row(RunSummary s) {
+            return List.of(s.id(), s.name(), s.status(), s.stepsText(), Formats.loss(s.finalLoss()),
+                    Formats.duration(s.durationSeconds()));
+        }
+    }
+
+    /** {@code runs show RUN}. */
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "A run's provenance (run.json), config, last metrics and files.")
+    static final class Show implements Runnable {
+        private static final int LAST_POINTS = 5;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @ParentCommand
+        RunsCommand parent;
+
+        @Option(names = "--runs-dir", paramLabel = "DIR", description = "Runs folder (overrides the default).")
+        Path runsDir;
+
+        @Parameters(paramLabel = "RUN", description = "Run id, a unique part of one, or a run folder.")
+        String run;
+
+        @Override
+        public void run() {
+            RunFolder folder = parent.catalog(runsDir).resolve(run);
+            RunRecord r = folder.record();
+            PrintWriter out = spec.commandLine().getOut();
+            List<List<String>> fields = summaryRows(folder, r);
+            int width = fields.stream().mapToInt(f -> f.get(0).length()).max().orElse(0);
+            fields.forEach(f -> out.println(f.get(0) + " ".repeat(width - f.get(0).length() + 2) + f.get(1)));
+            out.println();
+            out.println("config.yaml");
+            out.println("-----------");
+            String config = readOrProblem(folder::configText);
+            out.print(config.endsWith("\n") || config.isEmpty() ? config : config + "\n");
+            out.println();
+            printMetrics(out, folder);
+            out.println();
+            out.println("files");
+            out.println("-----");
+            for (Path p : folder.files()) {
+                String name = p.getFileName().toString();
+                out.println("  " + (Files.isDirectory(p)
+                        ? name + "/ (" + folder.countFiles(name) + " files)"
+                        : name + " (" + bytes(sizeOf(p)) + ")"));
+            }
+        }
+
+        private static List<List<String>> summaryRows(RunFolder folder, RunRecord r) {
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("id", r.id()));
+            rows.add(List.of("name", r.name()));
+            rows.add(List.of("status", r.status().label()));
+            add(rows, "model type", r.modelType());
+            rows.add(List.of("folder", folder.dir().toString()));
+            add(rows, "created", r.created());
+            add(rows, "started", r.started());
+            add(rows, "ended", r.ended());
+            rows.add(List.of("duration", Formats.duration(r.duration(Instant.now())
+                    .map(d -> d.toMillis() / 1000.0).orElse(null))));
+            add(rows, "seed", r.seed());
+            if (r.device() != null) {
+                rows.add(List.of("device", r.device() + (r.precision() == null ? "" : " (precision " + r.precision()
+                        + ")")));
+            }
+            rows.add(List.of("steps", r.totalSteps() > 0 ? r.stepsDone() + "/" + r.totalSteps()
+                    : Long.toString(r.stepsDone())));
+            if (r.baseModel() != null) {
+                rows.add(List.of("base model", r.baseModel().path() + " (" + bytes(r.baseModel().sizeBytes())
+                        + ", sha256 " + r.baseModel().sha256() + ")"));
+            }
+            if (r.dataset() != null) {
+                rows.add(List.of("dataset", r.dataset().items() + " items, sha256 " + r.dataset().sha256()));
+            }
+            add(rows, "parent run", r.parentRunId());
+            if (r.versions() != null) {
+                rows.add(List.of("versions", "studio " + r.versions().studio() + ", Java " + r.versions().java()
+                        + ", DJL " + r.versions().djl() + ", libtorch " + r.versions().libtorch()
+                        + ", " + r.versions().os()));
+            }
+            FinalMetrics m = r.finalMetrics();
+            if (m != null) {
+                rows.add(List.of("final loss", Formats.loss(m.finalLoss())));
+                rows.add(List.of("min loss", Formats.loss(m.minLoss())));
+                add(rows, "items/s", m.itemsPerSecond() == null ? null
+                        : String.format(Locale.ROOT, "%.2f", m.itemsPerSecond()));
+                add(rows, "peak memory", m.peakMemoryBytes() == null ? null : bytes(m.peakMemoryBytes()));
+            }
+            if (!r.outputFiles().isEmpty()) {
+                rows.add(List.of("outputs", String.join(", ", r.outputFiles())));
+            }
+            add(rows, "error", r.error());
+            return rows;
+        }
+
+        private static void add(List<List<String>> rows, String field, Object value) {
+            if (value != null) {
+                rows.add(List.of(field, value.toString()));
+            }
+        }
+
+        private static void printMetrics(PrintWriter out, RunFolder folder) {
+            out.println("last metrics");
+            out.println("------------");
+            List<MetricPoint> points;
+            try {
+                points = folder.metrics();
+            } catch (UserException e) {
+                out.println("  (unreadable: " + e.getMessage() + ")");
+                return;
+            }
+            if (points.isEmpty()) {
+                out.println("  (none logged)");
+                return;
+            }
+            List<List<String>> rows = points.subList(Math.max(0, points.size() - LAST_POINTS), points.size())
+                    .stream()
+                    .map(p -> List.of(Long.toString(p.step()), Integer.toString(p.epoch()), Formats.loss(p.loss()),
+                            String.format(Locale.ROOT, "%.3g", p.lr()), Formats.duration(p.seconds()),
+                            String.format(Locale.ROOT, "%.2f", p.itemsPerSecond())))
+                    .toList();
+            out.print(new Table(List.of("step", "epoch", "loss", "lr", "time", "items/s"), rows,
+                    List.of(true, true, true, true, true, true)).text());
+            out.println("(" + points.size() + " points logged)");
+        }
+
+        private static String readOrProblem(Supplier<String> reader) {
+            try {
+                return reader.get();
+            } catch (UserException e) {
+                return "(unreadable: " + e.getMessage() + ")";
+            }
+        }
+
+        private static long sizeOf(Path p) {
+            try {
+                return Files.size(p);
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+    }
+
+    /** {@code runs compare RUN RUN...}. */
+    @Command(name = "compare", mixinStandardHelpOptions = true,
+            description = "Config keys that differ between runs, and their summary metrics.")
+    static final class Compare implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @ParentCommand
+        RunsCommand parent;
+
+        @Option(names = "--runs-dir", paramLabel = "DIR", description = "Runs folder (overrides the default).")
+        Path runsDir;
+
+        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", converter = FormatConverter.class,
+                description = "text (aligned columns, default) or markdown (tables for notes).")
+        ReportFormat format;
+
+        @Parameters(arity = "2..*", paramLabel = "RUN",
+                description = "Two or more runs: ids, unique parts of ids, or run folders.")
+        List<String> runs;
+
+        @Override
+        public void run() {
+            RunCatalog catalog = parent.catalog(runsDir);
+            List<ComparedRun> loaded = runs.stream().map(catalog::resolve).map(ComparedRun::load).toList();
+            spec.commandLine().getOut().print(Comparison.of(loaded, Instant.now()).render(format));
+        }
+    }
+
+    /** Accepts {@code text}, {@code markdown} and {@code md}, in any case. */
+    static final class FormatConverter implements CommandLine.ITypeConverter<ReportFormat> {
+        @Override
+        public ReportFormat convert(String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "text", "txt" -> ReportFormat.TEXT;
+                case "markdown", "md" -> ReportFormat.MARKDOWN;
+                default -> throw new CommandLine.TypeConversionException(
+                        "unknown format '" + value + "' (expected text or markdown)");
+            };
+        }
+    }
+
+    /** Bytes in a unit people read: {@code 12.3 MB}. */
+    static String bytes(long n) {
+        if (n < 0) {
+            return "size unknown";
+        }
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KB", "MB", "GB", "TB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }

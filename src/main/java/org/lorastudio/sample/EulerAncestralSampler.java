@@ -5,8 +5,8 @@ import ai.djl.ndarray.types.DataType;
 import org.lorastudio.sample.SchedulerConfig.TimestepSpacing;
 
 /**
- * Euler ancestral sampling in the σ parameterisation of Karras et al. 2022 / k-diffusion {@code sample_euler_ancestral},
- * as diffusers' {@code EulerAncestralDiscreteScheduler} (v0.26).
+ * Euler ancestral sampling in the σ parameterisation of Karras et al. 2022 / k-diffusion
+ * {@code sample_euler_ancestral}, as diffusers' {@code EulerAncestralDiscreteScheduler} (v0.26).
  *
  * <p>σ_t = √((1−ᾱ_t)/ᾱ_t) from the training table, linearly interpolated at the (float) inference timesteps, with a
  * final σ = 0 appended. Per step, from σ to σ':

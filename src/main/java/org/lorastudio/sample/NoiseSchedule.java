@@ -28,7 +28,8 @@ public final class NoiseSchedule {
             case LINEAR -> torchLinspace((float) config.betaStart(), (float) config.betaEnd(), n);
             case SCALED_LINEAR -> {
                 // betas = linspace(beta_start ** 0.5, beta_end ** 0.5, T, dtype=float32) ** 2
-                float[] r = torchLinspace((float) Math.sqrt(config.betaStart()), (float) Math.sqrt(config.betaEnd()), n);
+                float[] r = torchLinspace((float) Math.sqrt(config.betaStart()),
+                        (float) Math.sqrt(config.betaEnd()), n);
                 for (int i = 0; i < n; i++) {
                     r[i] = r[i] * r[i];
                 }
@@ -110,7 +111,8 @@ public final class NoiseSchedule {
     }
 
     /**
-     * Forward diffusion x_t = √ᾱ_t·x0 + √(1 − ᾱ_t)·ε with one timestep per batch item ({@code DDPMScheduler.add_noise}).
+     * Forward diffusion x_t = √ᾱ_t·x0 + √(1 − ᾱ_t)·ε with one timestep per batch item
+     * ({@code DDPMScheduler.add_noise}).
      *
      * @param x0        clean latents [B, C, H, W] (any rank ≥ 1; the factors broadcast over all axes after the first)
      * @param noise     ε, same shape as x0

@@ -74,7 +74,7 @@ class DdimSamplerTest {
                 worst = Math.max(worst, err);
                 assertThat(err).as("step %d", i).isLessThanOrEqualTo(1e-4);
             }
-            System.out.printf("parity DDIM replay of pipe.latents_steps: worst rel L2 %.3g%n", worst);
+            System.out.printf("parity DDIM replay of pipe.latents_steps: worst rel L2 %.3e%n", worst);
         }
     }
 

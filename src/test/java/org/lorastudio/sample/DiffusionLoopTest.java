@@ -76,7 +76,7 @@ class DiffusionLoopTest {
             }
             assertThat(r.latents()).isSameAs(r.steps().get(9));
             assertThat(noise.isReleased()).isFalse();
-            System.out.printf("parity DiffusionLoop replay of pipe.latents_steps: worst rel L2 %.3g%n", worst);
+            System.out.printf("parity DiffusionLoop replay of pipe.latents_steps: worst rel L2 %.3e%n", worst);
         }
     }
 

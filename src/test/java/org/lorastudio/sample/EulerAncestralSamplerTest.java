@@ -13,7 +13,8 @@ import org.lorastudio.sample.SchedulerConfig.TimestepSpacing;
 import org.lorastudio.testing.Fixtures;
 
 class EulerAncestralSamplerTest {
-    private static final SchedulerConfig LINSPACE = SchedulerConfig.sd15().withTimestepSpacing(TimestepSpacing.LINSPACE);
+    private static final SchedulerConfig LINSPACE =
+            SchedulerConfig.sd15().withTimestepSpacing(TimestepSpacing.LINSPACE);
 
     @Test
     void sigmaTableEndpointsAndInterpolatedSchedule() {

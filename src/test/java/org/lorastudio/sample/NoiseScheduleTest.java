@@ -28,7 +28,7 @@ class NoiseScheduleTest {
                 worst = Math.max(worst, Math.abs((double) actual[i] / expected[i] - 1));
                 exact += actual[i] == expected[i] ? 1 : 0;
             }
-            System.out.printf("parity sched.alphas_cumprod: max rel err %.3g, %d/1000 bit-identical%n", worst, exact);
+            System.out.printf("parity sched.alphas_cumprod: max rel err %.3e, %d/1000 bit-identical%n", worst, exact);
             assertThat(worst).isLessThanOrEqualTo(1e-6);
             assertThat(exact).isEqualTo(1000);
         }
@@ -70,7 +70,7 @@ class NoiseScheduleTest {
             NDArray actual = schedule.addNoise(x0, noise, t);
             double err = Fixtures.relL2(actual, expected);
             double maxAbs = actual.sub(expected).abs().max().getFloat();
-            System.out.printf("parity sched.add_noise.out: rel L2 %.3g, max abs %.3g%n", err, maxAbs);
+            System.out.printf("parity sched.add_noise.out: rel L2 %.3e, max abs %.3e%n", err, maxAbs);
             assertThat(err).isLessThanOrEqualTo(1e-6);
         }
     }

@@ -1,6 +1,5 @@
 package org.lorastudio.demo;
 
-
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -97,7 +96,8 @@ public final class DemoDatasetGenerator {
     /** One shape in a scene; {@code small} halves its size. */
     public record Item(Shape shape, Colour colour, boolean small) {
         String phrase() {
-            return (small ? "a small " : "a ") + colour.word() + " " + shape.word();
+            String colourWord = small ? "a small " + colour.word() : article(colour.word());
+            return colourWord + " " + shape.word();
         }
     }
 
@@ -108,7 +108,7 @@ public final class DemoDatasetGenerator {
         /** The caption, e.g. "a small yellow triangle above a green circle, white background". */
         public String caption() {
             if (second == null) {
-                return first.phrase() + " on a " + background.word() + " background";
+                return first.phrase() + " on " + article(background.word()) + " background";
             }
             return first.phrase() + " " + relation.words() + " " + second.phrase() + ", " + background.word()
                     + " background";
@@ -116,6 +116,11 @@ public final class DemoDatasetGenerator {
     }
 
     private DemoDatasetGenerator() {
+    }
+
+    /** "a red", "an orange". */
+    static String article(String word) {
+        return ("aeiou".indexOf(word.charAt(0)) >= 0 ? "an " : "a ") + word;
     }
 
     /** Writes the default demo set ({@link #DEFAULT_SEED}, {@link #DEFAULT_COUNT}, {@link #DEFAULT_SIZE}). */

@@ -24,6 +24,7 @@ public final class GradientClipping {
      *
      * @return the global norm before clipping (NaN/Inf pass through so the caller can report a diverged step)
      */
+    @SuppressWarnings("try") // scopes and grad-mode guards are used for their close() only
     public static double clipByGlobalNorm(Collection<NDArray> params, double maxNorm) {
         double total = globalNorm(params);
         double coef = maxNorm / (total + EPS);
@@ -38,6 +39,7 @@ public final class GradientClipping {
     }
 
     /** The L2 norm of all gradients of {@code params} together: √Σ‖g_i‖², per-tensor norms in float32 as torch. */
+    @SuppressWarnings("try") // scopes and grad-mode guards are used for their close() only
     public static double globalNorm(Collection<NDArray> params) {
         double sumSquares = 0;
         try (NoGrad noGrad = NoGrad.enter(); NDScope scope = new NDScope()) {

@@ -21,11 +21,11 @@ public final class Losses {
     /** Squared error averaged over every axis but the first: shape (B) from (B, C, H, W). */
     public static NDArray perSampleMse(NDArray pred, NDArray target) {
         NDArray se = pred.toType(DataType.FLOAT32, false).sub(target.toType(DataType.FLOAT32, false)).square();
-        int[] axes = new int[se.getShape().dimension() - 1];
-        for (int i = 0; i < axes.length; i++) {
-            axes[i] = i + 1;
+        if (se.getShape().dimension() < 2) {
+            return se;
         }
-        return axes.length == 0 ? se : se.mean(axes);
+        // (B, C, H, W) -> (B, C*H*W); DJL's PyTorch mean reduces over a single axis only
+        return se.reshape(se.getShape().get(0), -1).mean(new int[] {1});
     }
 
     /** Signal-to-noise ratio of a timestep, {@code ᾱ / (1 − ᾱ)}. */
@@ -57,8 +57,8 @@ public final class Losses {
     public static NDArray minSnrMse(NDArray pred, NDArray target, double[] snr, double gamma, PredictionType type) {
         NDArray perSample = perSampleMse(pred, target);
         if (perSample.getShape().size() != snr.length) {
-            throw new IllegalArgumentException("min-SNR weighting needs one SNR per sample: batch " + perSample.getShape()
-                    + ", " + snr.length + " SNR values");
+            throw new IllegalArgumentException("min-SNR weighting needs one SNR per sample: batch "
+                    + perSample.getShape() + ", " + snr.length + " SNR values");
         }
         NDArray weights = perSample.getManager().create(minSnrWeights(snr, gamma, type)).toDevice(
                 perSample.getDevice(), false);

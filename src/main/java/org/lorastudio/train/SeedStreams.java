@@ -72,7 +72,7 @@ public final class SeedStreams {
         return new SplittableRandom(seed(name, index));
     }
 
-    /** A {@link Random} (for APIs that need one, e.g. {@code Collections.shuffle}) for a per-epoch / per-step stream. */
+    /** A {@link Random} (for APIs that need one, e.g. {@code Collections.shuffle}) for a per-epoch/step stream. */
     public Random javaRandom(String name, long index) {
         return new Random(seed(name, index));
     }

@@ -33,6 +33,7 @@ abstract class StatefulOptimizer implements Optimizer {
      */
     abstract void update(NDArray param, NDArray grad, Map<String, NDArray> slots, double lr, long t);
 
+    @SuppressWarnings("try") // scopes and grad-mode guards are used for their close() only
     @Override
     public final void step(Map<String, NDArray> params, double lr) {
         if (params.isEmpty()) {

@@ -12,6 +12,7 @@ final class GradTestSupport {
     private GradTestSupport() {
     }
 
+    @SuppressWarnings("try") // scopes and grad-mode guards are used for their close() only
     static void setGradients(Map<String, NDArray> params, Map<String, NDArray> grads) {
         try (NDScope scope = new NDScope();
                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {

@@ -266,6 +266,29 @@ class OptimizerTest {
         }
     }
 
+    /** A module with one trainable and one frozen parameter. */
+    static final class Tiny extends org.lorastudio.nn.Module {
+        final org.lorastudio.nn.Parameter frozen = parameter("weight", 2);
+        final org.lorastudio.nn.Parameter lora = parameter("lora_down", 2);
+    }
+
+    @Test
+    void trainableSelectsOnlyTrainableParametersByFullName() {
+        try (NDManager m = NDManager.newBaseManager(); Sgd opt = new Sgd(new Sgd.Settings(0, 0))) {
+            Tiny tiny = new Tiny();
+            tiny.frozen.set(m.create(new float[] {1f, 1f}));
+            tiny.lora.set(m.create(new float[] {1f, 1f}));
+            tiny.lora.setTrainable(true);
+            Map<String, NDArray> p = Optimizer.trainable(tiny.namedParameters());
+            assertThat(p).containsOnlyKeys("lora_down");
+            GradTestSupport.setGradients(p, Map.of("lora_down", m.create(new float[] {1f, -1f})));
+            opt.step(p, 0.5);
+            assertThat(tiny.lora.array().toFloatArray()).containsExactly(0.5f, 1.5f);
+            assertThat(tiny.frozen.array().toFloatArray()).containsExactly(1f, 1f);
+            assertThat(opt.state().buffers()).isEmpty();
+        }
+    }
+
     @Test
     void rejectsNonFloat32Parameters() {
         try (NDManager m = NDManager.newBaseManager(); AdamW opt = new AdamW(AdamW.DEFAULTS)) {

@@ -5,9 +5,10 @@ import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
- * TFRecord framing (tensorflow/core/lib/io/record_writer.cc): {@code uint64 length}, {@code uint32 masked_crc32c(length)},
- * {@code data}, {@code uint32 masked_crc32c(data)}, all little-endian. The mask (crc32c.h) rotates right by 15 and
- * adds {@code 0xa282ead8}, so CRCs of data that itself holds CRCs stay well distributed.
+ * TFRecord framing (tensorflow/core/lib/io/record_writer.cc): {@code uint64 length},
+ * {@code uint32 masked_crc32c(length)}, {@code data}, {@code uint32 masked_crc32c(data)}, all little-endian.
+ * The mask (crc32c.h) rotates right by 15 and adds {@code 0xa282ead8}, so CRCs of data that itself holds CRCs stay
+ * well distributed.
  */
 public final class TfRecord {
     static final int MASK_DELTA = 0xa282ead8;

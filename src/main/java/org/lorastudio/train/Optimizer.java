@@ -14,7 +14,10 @@ import org.lorastudio.nn.Parameter;
  * <p>{@link #step} reads each array's accumulated gradient ({@code array.getGradient()}), updates the array in
  * place without recording autograd (grad mode off, see {@link NoGrad}), then zeroes the gradient, because DJL
  * accumulates gradients across collectors until they are zeroed (FORMATS §8). {@code requiresGradient} stays set.
- * Parameters must be float32 (LoRA weights and optimizer state stay fp32, FORMATS §8).
+ * Parameters must be float32 (LoRA weights and optimizer state stay fp32, FORMATS §8) and own their memory: an array
+ * made by {@code manager.create(directBuffer, …)} over a read-only file mapping (as {@code Weights.toNDArray} does for
+ * F32 tensors) is a view of that mapping, and updating it in place kills the JVM with SIGSEGV; copy it first
+ * ({@code duplicate()}).
  *
  * <p>Threading: like every native resource, an optimizer belongs to the trainer thread (STYLE 7).
  */

@@ -47,6 +47,10 @@ abstract class StatefulOptimizer implements Optimizer {
                 throw new IllegalArgumentException(name() + ": parameter '" + e.getKey() + "' is "
                         + e.getValue().getDataType() + "; trainable parameters must be float32");
             }
+            if (!e.getValue().hasGradient()) {
+                throw new IllegalArgumentException(name() + ": parameter '" + e.getKey()
+                        + "' does not require gradients; mark it trainable before the forward pass");
+            }
         }
         checkRestoredKeys(params);
         long t = step + 1;

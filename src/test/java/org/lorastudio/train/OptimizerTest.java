@@ -258,7 +258,9 @@ class OptimizerTest {
                 opt.restore(saved);
                 Map<String, NDArray> other = new LinkedHashMap<>(p);
                 other.remove("a.lora_up.weight");
-                other.put("b.lora_up.weight", m.zeros(new Shape(4, 1)));
+                NDArray b = m.zeros(new Shape(4, 1));
+                b.setRequiresGradient(true);
+                other.put("b.lora_up.weight", b);
                 assertThatThrownBy(() -> opt.step(other, 1e-3))
                         .hasMessageContaining("no saved state 'b.lora_up.weight.exp_avg'")
                         .hasMessageContaining("'a.lora_up.weight.exp_avg' belongs to no parameter");
@@ -294,6 +296,8 @@ class OptimizerTest {
         try (NDManager m = NDManager.newBaseManager(); AdamW opt = new AdamW(AdamW.DEFAULTS)) {
             NDArray half = m.zeros(new Shape(2)).toType(ai.djl.ndarray.types.DataType.FLOAT16, false);
             assertThatThrownBy(() -> opt.step(Map.of("h", half), 1e-3)).hasMessageContaining("'h' is float16");
+            NDArray noGrad = m.zeros(new Shape(2));
+            assertThatThrownBy(() -> opt.step(Map.of("g", noGrad), 1e-3)).hasMessageContaining("'g' does not require");
         }
     }
 }

@@ -1,0 +1,169 @@
+package org.lorastudio.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Shared machinery of the optimizers: per-parameter state buffers ("slots") in the optimizer's own sub-manager,
+ * grad mode off, one {@link NDScope} per parameter update so temporaries never pile up in the weights' manager,
+ * gradient zeroing, and state export / restore.
+ */
+abstract class StatefulOptimizer implements Optimizer {
+    private final List<String> slotNames;
+    private final Map<String, Map<String, NDArray>> slots = new LinkedHashMap<>();
+    private Map<String, OptimizerState.Buffer> pending = Map.of();
+    private NDManager stateManager;
+    private long step;
+
+    StatefulOptimizer(List<String> slotNames) {
+        this.slotNames = List.copyOf(slotNames);
+    }
+
+    /**
+     * Updates {@code param} in place from {@code grad}. {@code slots} holds this parameter's buffers by slot name;
+     * {@code t} is the 1-based step number. Called with grad mode off inside an {@link NDScope}.
+     */
+    abstract void update(NDArray param, NDArray grad, Map<String, NDArray> slots, double lr, long t);
+
+    @SuppressWarnings("try") // scopes and grad-mode guards are used for their close() only
+    @Override
+    public final void step(Map<String, NDArray> params, double lr) {
+        if (params.isEmpty()) {
+            throw new IllegalArgumentException(name() + ": no parameters to optimize");
+        }
+        if (!(lr >= 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException(name() + ": learning rate must be finite and >= 0, found " + lr);
+        }
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            if (e.getValue().getDataType() != DataType.FLOAT32) {
+                throw new IllegalArgumentException(name() + ": parameter '" + e.getKey() + "' is "
+                        + e.getValue().getDataType() + "; trainable parameters must be float32");
+            }
+            if (!e.getValue().hasGradient()) {
+                throw new IllegalArgumentException(name() + ": parameter '" + e.getKey()
+                        + "' does not require gradients; mark it trainable before the forward pass");
+            }
+        }
+        checkRestoredKeys(params);
+        long t = step + 1;
+        try (NoGrad noGrad = NoGrad.enter()) {
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                NDArray param = e.getValue();
+                Map<String, NDArray> s = slotsFor(e.getKey(), param);
+                try (NDScope scope = new NDScope()) {
+                    update(param, param.getGradient(), s, lr, t);
+                }
+                NoGrad.zeroGradient(param);
+            }
+        }
+        step = t;
+        pending = Map.of();
+    }
+
+    private void checkRestoredKeys(Map<String, NDArray> params) {
+        if (pending.isEmpty() && (slotNames.isEmpty() || step == 0 || !slots.isEmpty())) {
+            return;
+        }
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            for (String slot : slotNames) {
+                String key = e.getKey() + "." + slot;
+                OptimizerState.Buffer b = pending.get(key);
+                if (b == null && !slots.containsKey(e.getKey())) {
+                    problems.add("no saved state '" + key + "'");
+                } else if (b != null && !new Shape(b.shape()).equals(e.getValue().getShape())) {
+                    problems.add("saved state '" + key + "' has shape " + new Shape(b.shape()) + ", parameter has "
+                            + e.getValue().getShape());
+                }
+            }
+        }
+        for (String key : pending.keySet()) {
+            String param = key.substring(0, key.lastIndexOf('.'));
+            if (!params.containsKey(param)) {
+                problems.add("saved state '" + key + "' belongs to no parameter being trained");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException(name() + " state does not match the parameters: "
+                    + String.join("; ", problems));
+        }
+    }
+
+    private Map<String, NDArray> slotsFor(String name, NDArray param) {
+        Map<String, NDArray> s = slots.get(name);
+        if (s != null) {
+            return s;
+        }
+        if (stateManager == null) {
+            stateManager = param.getManager().newSubManager();
+        }
+        s = new LinkedHashMap<>();
+        for (String slot : slotNames) {
+            OptimizerState.Buffer saved = pending.get(name + "." + slot);
+            NDArray buffer = saved == null
+                    ? stateManager.zeros(param.getShape(), DataType.FLOAT32)
+                    : stateManager.create(saved.values(), new Shape(saved.shape()));
+            NDScope.unregister(buffer); // a caller's scope must not close long-lived state
+            s.put(slot, buffer);
+        }
+        slots.put(name, s);
+        return s;
+    }
+
+    @Override
+    public final long stepCount() {
+        return step;
+    }
+
+    @Override
+    public final OptimizerState state() {
+        Map<String, OptimizerState.Buffer> buffers = new LinkedHashMap<>(pending);
+        slots.forEach((param, s) -> s.forEach((slot, a) ->
+                buffers.put(param + "." + slot, new OptimizerState.Buffer(a.getShape().getShape(),
+                        a.toFloatArray()))));
+        return new OptimizerState(name(), step, buffers);
+    }
+
+    @Override
+    public final void restore(OptimizerState state) {
+        if (!name().equals(state.optimizer())) {
+            throw new IllegalArgumentException("saved optimizer state is for '" + state.optimizer()
+                    + "', this run uses '" + name() + "'");
+        }
+        if (state.step() < 0) {
+            throw new IllegalArgumentException("saved optimizer step must be >= 0, found " + state.step());
+        }
+        for (String key : state.buffers().keySet()) {
+            String slot = key.substring(key.lastIndexOf('.') + 1);
+            if (!slotNames.contains(slot)) {
+                throw new IllegalArgumentException("saved " + name() + " state has unknown buffer '" + key
+                        + "'; expected slots " + slotNames);
+            }
+        }
+        closeSlots();
+        pending = state.buffers();
+        step = state.step();
+    }
+
+    private void closeSlots() {
+        slots.values().forEach(s -> s.values().forEach(NDArray::close));
+        slots.clear();
+    }
+
+    @Override
+    public final void close() {
+        closeSlots();
+        if (stateManager != null) {
+            stateManager.close();
+            stateManager = null;
+        }
+    }
+}

@@ -410,21 +410,20 @@ public final class SafetensorsFile implements Closeable {
         long expected = 0;
         String previous = null;
         for (TensorInfo t : byOffset) {
-            String name = SafeText.quote(t.name());
             if (t.begin() < expected) {
-                throw new SafetensorsException(path, "tensor " + name + " (bytes " + t.begin() + ".." + t.end()
-                        + ") overlaps tensor " + previous);
+                throw new SafetensorsException(path, "tensor " + SafeText.quote(t.name()) + " (bytes " + t.begin()
+                        + ".." + t.end() + ") overlaps tensor " + SafeText.quote(previous));
             }
             if (t.begin() > expected) {
-                throw new SafetensorsException(path, "tensor " + name + " starts at byte " + t.begin()
-                        + " but the previous tensor ends at " + expected + ": the data section has a hole");
+                throw new SafetensorsException(path, "tensor " + SafeText.quote(t.name()) + " starts at byte "
+                        + t.begin() + " but the previous tensor ends at " + expected + ": the data section has a hole");
             }
             if (t.end() > dataLen) {
-                throw new SafetensorsException(path, "tensor " + name + " ends at data byte " + t.end()
-                        + ", past the end of the data section (" + dataLen + " bytes; truncated file?)");
+                throw new SafetensorsException(path, "tensor " + SafeText.quote(t.name()) + " ends at data byte "
+                        + t.end() + ", past the end of the data section (" + dataLen + " bytes; truncated file?)");
             }
             expected = t.end();
-            previous = name;
+            previous = t.name();
         }
         if (expected != dataLen) {
             throw new SafetensorsException(path, "the data section has " + (dataLen - expected)

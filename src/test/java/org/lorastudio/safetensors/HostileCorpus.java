@@ -14,7 +14,8 @@ import java.util.List;
  * {@link SafetensorsException} whose message holds every listed fragment, {@code valid/} holds legal edge cases
  * that must be accepted. The files are committed; {@link HostileCorpusTest} checks they still equal what this
  * class generates, and {@link #main} rewrites them:
- * {@code java -cp target/test-classes:target/classes org.lorastudio.safetensors.HostileCorpus src/test/resources/safetensors}.
+ * {@code java -cp target/test-classes:target/classes org.lorastudio.safetensors.HostileCorpus
+ * src/test/resources/safetensors}.
  */
 public final class HostileCorpus {
     /** One crafted file: its name, its bytes and the message fragments a refusal must contain. */

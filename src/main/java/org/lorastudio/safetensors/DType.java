@@ -1,5 +1,6 @@
 package org.lorastudio.safetensors;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,6 +29,25 @@ public enum DType {
         return this == F16 || this == BF16 || this == F32 || this == F64;
     }
 
+    /**
+     * Dtypes that the safetensors format defines but LoRA Studio does not read, with the reason. They are told
+     * apart from unknown names so that the user learns the file is valid but uses a type we cannot hold.
+     */
+    private static final Map<String, String> UNSUPPORTED = Map.of(
+            "F4", "a 4-bit float (sub-byte type)",
+            "F6_E2M3", "a 6-bit float (sub-byte type)",
+            "F6_E3M2", "a 6-bit float (sub-byte type)",
+            "F8_E8M0", "an 8-bit exponent-only scale type",
+            "F8_E4M3FNUZ", "an AMD-style 8-bit float",
+            "F8_E5M2FNUZ", "an AMD-style 8-bit float",
+            "C64", "a complex type");
+
+    /** Why {@code name} is a safetensors dtype that is not supported here, or empty if it is not such a dtype. */
+    public static Optional<String> unsupportedReason(String name) {
+        return Optional.ofNullable(UNSUPPORTED.get(name));
+    }
+
+    /** The dtype written as {@code name} in a header (case-sensitive, as in the reference parser). */
     public static Optional<DType> parse(String name) {
         for (DType t : values()) {
             if (t.name().equals(name)) {

@@ -4,15 +4,23 @@ import java.nio.file.Path;
 
 import org.lorastudio.util.UserException;
 
-/** A safetensors file is malformed or cannot be used; the message names the file and, where known, the tensor. */
+/**
+ * A safetensors file is malformed or cannot be used. The message is one line, {@code <file name>: <problem>}, and
+ * names the tensor where there is one; text copied from the file is escaped so that it can never break the line.
+ */
 public final class SafetensorsException extends UserException {
     private static final long serialVersionUID = 1L;
 
     SafetensorsException(Path file, String problem) {
-        super(file.getFileName() + ": " + problem);
+        super(message(file, problem));
     }
 
     SafetensorsException(Path file, String problem, Throwable cause) {
-        super(file.getFileName() + ": " + problem, cause);
+        super(message(file, problem), cause);
+    }
+
+    private static String message(Path file, String problem) {
+        Path name = file.getFileName();
+        return SafeText.oneLine((name == null ? file : name) + ": " + problem);
     }
 }

@@ -13,8 +13,8 @@ import org.lorastudio.util.AtomicFiles;
  * LF, final line break) are written back unchanged, so saving an edited caption changes only the caption bytes
  * and a file saved by Notepad stays a Notepad file.
  *
- * <p>A file with mixed line endings is written back with the ending of its first line break; {@link #write} skips
- * the write entirely when the text did not change, so such files are only normalised when really edited.
+ * <p>A file with mixed line endings is written back with the ending of its first line break; {@link CaptionStore}
+ * skips the write entirely when the text did not change, so such files are only normalised when really edited.
  *
  * @param text            the caption, {@code \n} line breaks, without the final line break
  * @param bom             whether the file starts with a UTF-8 byte order mark

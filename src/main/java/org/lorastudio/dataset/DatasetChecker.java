@@ -118,14 +118,15 @@ public final class DatasetChecker {
                     + " is above " + MAX_PIXELS / 1_000_000 + " megapixels and was not decoded; downscale it"));
             return;
         }
-        decode(bytes, item.name()).ifPresent(problems::add);
+        decode(bytes, item.name(), Optional.of(item.format())).ifPresent(problems::add);
     }
 
     /** Decodes all pixels; returns the problem when the decoder fails or reports a premature end. */
-    private static Optional<DatasetProblem> decode(byte[] bytes, String name) {
+    private static Optional<DatasetProblem> decode(byte[] bytes, String name,
+                                                   Optional<ImageFormat> format) {
         List<String> warnings = new ArrayList<>();
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            ImageReader reader = ImageProbe.readerFor(in);
+            ImageReader reader = ImageProbe.readerFor(in, format);
             try {
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 reader.setInput(in, true, true);
@@ -177,7 +178,8 @@ public final class DatasetChecker {
         }
         Map<String, Integer> histogram = new java.util.LinkedHashMap<>();
         bySize.entrySet().stream()
-                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
                 .forEach(e -> histogram.put(e.getKey(), e.getValue()));
         return new DatasetSummary(dataset.items().size(), dataset.trainingItemsPerEpoch(), captioned,
                 dataset.source(), histogram, Tags.top(captions, DatasetSummary.TOP_TAGS));

@@ -12,10 +12,11 @@ import java.util.Optional;
 
 /**
  * Identity of a dataset's training content for run provenance (SPEC §5 {@code run.json}): SHA-256 over, for
- * every item in name order, its name, its repeat count, the SHA-256 of its image bytes and its caption text, followed
- * by the item count. Strings are length-prefixed and digests fixed-size, so the input is unambiguous. Caption text (not the
- * caption file's bytes) is hashed: re-saving a caption with another line ending or BOM does not change what trains
- * and does not change the fingerprint; editing its words does. Images are streamed, never decoded.
+ * every item in name order, its name, its repeat count, the SHA-256 of its image bytes and its caption text,
+ * followed by the item count. Strings are length-prefixed and digests fixed-size, so the input is unambiguous.
+ * Caption text (not the caption file's bytes) is hashed: re-saving a caption with another line ending or BOM does
+ * not change what trains and does not change the fingerprint; editing its words does. Images are streamed, never
+ * decoded. Repeats are part of it because {@code 5_cat} and {@code 10_cat} train differently.
  *
  * @param sha256    lower-case hex digest
  * @param itemCount number of images

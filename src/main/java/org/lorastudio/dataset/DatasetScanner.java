@@ -68,6 +68,7 @@ public final class DatasetScanner {
         private final List<DatasetProblem> problems = new ArrayList<>();
         private final Map<String, Candidate> images = new TreeMap<>();
         private final List<Path> textFiles = new ArrayList<>();
+        private final List<String> unusedFolders = new ArrayList<>();
 
         private record Candidate(Path path, ImageFormat format, int repeats) {
         }
@@ -97,6 +98,13 @@ public final class DatasetScanner {
                     images.put(name, new Candidate(listed, format, repeats));
                 }
             }
+            for (String folder : unusedFolders) {
+                if (images.keySet().stream().noneMatch(name -> name.startsWith(folder + "/"))) {
+                    problems.add(new DatasetProblem(ProblemKind.IGNORED_FILES, folder + "/",
+                            "subfolder is not used: subfolders are read only when named N_name with N the repeat "
+                                    + "count (for example 10_" + folder + ") or when a metadata file lists them"));
+                }
+            }
             List<DatasetItem> items = new ArrayList<>();
             for (Map.Entry<String, Candidate> e : images.entrySet()) {
                 items.add(item(e.getKey(), e.getValue()));
@@ -111,9 +119,7 @@ public final class DatasetScanner {
             boolean inside = DatasetPaths.staysInside(dir, realRoot);
             if (repeats.isEmpty()) {
                 if (inside && containsImage(dir)) {
-                    problems.add(new DatasetProblem(ProblemKind.IGNORED_FILES, fileName + "/",
-                            "subfolder is not used: subfolders are read only when named N_name with N the repeat "
-                                    + "count (for example 10_" + fileName + ")"));
+                    unusedFolders.add(fileName);
                 }
                 return;
             }
@@ -197,9 +203,11 @@ public final class DatasetScanner {
             }
         }
 
-        private static boolean containsImage(Path dir) throws IOException {
+        /** Whether a folder holds an image file of its own (links leading outside do not count). */
+        private boolean containsImage(Path dir) throws IOException {
             for (Path entry : sortedEntries(dir)) {
-                if (ImageFormat.fromFileName(entry.getFileName().toString()).isPresent()) {
+                if (ImageFormat.fromFileName(entry.getFileName().toString()).isPresent() && Files.isRegularFile(entry)
+                        && (!Files.isSymbolicLink(entry) || DatasetPaths.staysInside(entry, realRoot))) {
                     return true;
                 }
             }

@@ -3,10 +3,12 @@ package org.lorastudio.dataset;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.Optional;
 
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -23,11 +25,8 @@ public final class ImageProbe {
      * @throws IOException when no decoder recognises the file or its header is damaged
      */
     public static ImageSize readSize(Path file) throws IOException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            if (in == null) {
-                throw new IIOException("cannot open " + file);
-            }
-            ImageReader reader = readerFor(in);
+        try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
+            ImageReader reader = readerFor(in, ImageFormat.fromFileName(file.getFileName().toString()));
             try {
                 reader.setInput(in, true, true);
                 return new ImageSize(reader.getWidth(0), reader.getHeight(0));
@@ -39,10 +38,22 @@ public final class ImageProbe {
         }
     }
 
-    /** The first ImageIO reader that recognises the stream's content. */
-    static ImageReader readerFor(ImageInputStream in) throws IOException {
+    /**
+     * The ImageIO reader for the stream's content. The reader the extension suggests is asked first: asking every
+     * registered plugin to sniff the content (TwelveMonkeys registers many) costs several times the header read.
+     */
+    static ImageReader readerFor(ImageInputStream in, Optional<ImageFormat> expected) throws IOException {
         Iterator<ImageReader> readers;
         try {
+            if (expected.isPresent()) {
+                Iterator<ImageReader> bySuffix = ImageIO.getImageReadersBySuffix(expected.get().extensions().get(0));
+                while (bySuffix.hasNext()) {
+                    ImageReader candidate = bySuffix.next();
+                    if (candidate.getOriginatingProvider().canDecodeInput(in)) {
+                        return candidate;
+                    }
+                }
+            }
             readers = ImageIO.getImageReaders(in);
         } catch (RuntimeException e) {
             throw decoderFailure(e);

@@ -72,7 +72,8 @@ final class TextFiles {
                 line++;
             }
         }
-        String found = offset < bytes.length ? String.format("byte 0x%02X", bytes[offset] & 0xFF) : "a cut-off character";
+        String found = offset < bytes.length
+                ? String.format("byte 0x%02X", bytes[offset] & 0xFF) : "a cut-off character";
         return new UserException(label + " is not valid UTF-8 (" + found + " at offset " + offset + ", line " + line
                 + "); re-save it as UTF-8 in a text editor");
     }

@@ -30,7 +30,8 @@ class ImageFormatsTest {
 
     @Test
     void probeReadsSizesOfEveryFormatFromTheHeader() throws IOException {
-        assertThat(ImageProbe.readSize(TestImages.png(dir.resolve("a.png"), 40, 30, 1))).isEqualTo(new ImageSize(40, 30));
+        assertThat(ImageProbe.readSize(TestImages.png(dir.resolve("a.png"), 40, 30, 1)))
+                .isEqualTo(new ImageSize(40, 30));
         assertThat(ImageProbe.readSize(TestImages.jpeg(dir.resolve("b.jpg"), 33, 17, 1)))
                 .isEqualTo(new ImageSize(33, 17));
         assertThat(ImageProbe.readSize(TestImages.bmp(dir.resolve("c.bmp"), 9, 7, 1))).isEqualTo(new ImageSize(9, 7));

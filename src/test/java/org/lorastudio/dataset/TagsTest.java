@@ -70,7 +70,8 @@ class TagsTest {
 
     @Test
     void tagsWithCommasOrBlankAreRefused() {
-        assertThatThrownBy(() -> new TagEdit.Add("a, b")).isInstanceOf(UserException.class).hasMessageContaining("comma");
+        assertThatThrownBy(() -> new TagEdit.Add("a, b")).isInstanceOf(UserException.class)
+                .hasMessageContaining("comma");
         assertThatThrownBy(() -> new TagEdit.Remove("  ")).isInstanceOf(UserException.class);
     }
 }

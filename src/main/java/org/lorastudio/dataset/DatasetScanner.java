@@ -5,11 +5,13 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,6 +71,8 @@ public final class DatasetScanner {
         private final Map<String, Candidate> images = new TreeMap<>();
         private final List<Path> textFiles = new ArrayList<>();
         private final List<String> unusedFolders = new ArrayList<>();
+        /** Names already reported as links leading outside, so that reading their caption is not reported again. */
+        private final Set<String> escaped = new HashSet<>();
 
         private record Candidate(Path path, ImageFormat format, int repeats) {
         }
@@ -144,6 +148,7 @@ public final class DatasetScanner {
                 return;
             }
             if (Files.isSymbolicLink(file) && !DatasetPaths.staysInside(file, realRoot)) {
+                escaped.add(name);
                 problems.add(new DatasetProblem(ProblemKind.PATH_ESCAPE, name, "is a link to a file outside the "
                         + "dataset folder (or a broken link) and was not read; copy the file into the folder"));
                 return;
@@ -169,7 +174,9 @@ public final class DatasetScanner {
             } catch (IOException | UserException e) {
                 String captionName = store.source() == CaptionSource.TXT_FILES
                         ? DatasetPaths.relativeName(root, TxtCaptionStore.captionPath(c.path())) : name;
-                problems.add(new DatasetProblem(ProblemKind.UNREADABLE_CAPTION, captionName, e.getMessage()));
+                if (!escaped.contains(captionName)) {
+                    problems.add(new DatasetProblem(ProblemKind.UNREADABLE_CAPTION, captionName, e.getMessage()));
+                }
             }
             return new DatasetItem(c.path(), name, c.format(), c.repeats(), size, caption);
         }

@@ -47,17 +47,16 @@ final class TxtCaptionStore implements CaptionStore {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
-        if (!DatasetPaths.staysInside(file, realRoot)) {
-            throw new UserException("caption file " + DatasetPaths.relativeName(root, file)
-                    + " is a link to a file outside the dataset folder; it was not read. Copy the caption into "
-                    + "the folder instead");
-        }
+        refuseLinkOutside(file);
         return Optional.of(CaptionFile.read(file).text());
     }
 
     @Override
     public void write(Path image, String text) throws IOException {
         Path file = captionPath(inside(image));
+        if (Files.exists(file)) {
+            refuseLinkOutside(file);
+        }
         CaptionFile current = Files.exists(file) ? CaptionFile.read(file) : null;
         if (current == null) {
             CaptionFile.create(text).write(file);
@@ -74,6 +73,14 @@ final class TxtCaptionStore implements CaptionStore {
     @Override
     public List<Path> listedImages() {
         return List.of();
+    }
+
+    private void refuseLinkOutside(Path file) throws IOException {
+        if (!DatasetPaths.staysInside(file, realRoot)) {
+            throw new UserException("caption file " + DatasetPaths.relativeName(root, file)
+                    + " is a link to a file outside the dataset folder; it was not read. Copy the caption into "
+                    + "the folder instead");
+        }
     }
 
     private Path inside(Path image) {

@@ -91,11 +91,19 @@ class DatasetScannerTest {
         TestImages.png(dir.resolve("sub/inner.png"), 8, 8, 4);
         Files.createSymbolicLink(dir.resolve("inside-link.png"), dir.resolve("sub/inner.png"));
 
+        Files.writeString(tmp.resolve("secret-a.txt"), "secret");
+        Files.createSymbolicLink(dir.resolve("a.txt"), tmp.resolve("secret-a.txt"));
+
         Dataset d = DatasetScanner.scan(dir);
 
         assertThat(d.items()).extracting(DatasetItem::name).containsExactly("a.png", "inside-link.png");
+        assertThat(d.items().get(0).caption()).isEmpty();
+        assertThat(d.problems()).noneMatch(p -> p.kind() == ProblemKind.UNREADABLE_CAPTION);
+        CaptionStore store = CaptionStore.open(dir, Optional.empty());
+        assertThatThrownBy(() -> store.write(dir.resolve("a.png"), "x")).isInstanceOf(UserException.class);
+        assertThat(Files.readString(tmp.resolve("secret-a.txt"))).isEqualTo("secret");
         assertThat(d.problems()).filteredOn(p -> p.kind() == ProblemKind.PATH_ESCAPE)
-                .extracting(DatasetProblem::file).containsExactly("5_linked/", "link.png", "link.txt");
+                .extracting(DatasetProblem::file).containsExactly("5_linked/", "a.txt", "link.png", "link.txt");
         assertThat(d.problems()).filteredOn(p -> p.kind() == ProblemKind.PATH_ESCAPE)
                 .allMatch(p -> p.severity() == Severity.ERROR && p.message().contains("outside the dataset folder"));
     }

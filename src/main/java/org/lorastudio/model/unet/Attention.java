@@ -1,6 +1,9 @@
 package org.lorastudio.model.unet;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import org.lorastudio.nn.Functional;
 import org.lorastudio.nn.Linear;
@@ -43,19 +46,37 @@ public final class Attention extends Module {
      * @return (B, T, C)
      */
     public NDArray forward(NDArray hidden, NDArray context) {
-        NDArray kv = context == null ? hidden : context;
-        NDArray q = toQ.forward(hidden);
-        NDArray k = toK.forward(kv);
-        NDArray v = toV.forward(kv);
-        DataType dt = q.getDataType();
-        NDArray out;
-        if (upcastAttention && dt != DataType.FLOAT32) {
-            out = Functional.attention(q.toType(DataType.FLOAT32, false), k.toType(DataType.FLOAT32, false),
-                    v.toType(DataType.FLOAT32, false), heads, null, queryChunk).toType(dt, false);
-        } else {
-            out = Functional.attention(q, k, v, heads, null, queryChunk);
+        return Scoped.run(() -> {
+            NDArray kv = context == null ? hidden : context;
+            NDArray q = toQ.forward(hidden);
+            NDArray k = toK.forward(kv);
+            NDArray v = toV.forward(kv);
+            DataType dt = q.getDataType();
+            if (upcastAttention && dt != DataType.FLOAT32) {
+                NDArray out = attend(q.toType(DataType.FLOAT32, false), k.toType(DataType.FLOAT32, false),
+                        v.toType(DataType.FLOAT32, false));
+                return toOut.forward(out.toType(dt, false));
+            }
+            return toOut.forward(attend(q, k, v));
+        });
+    }
+
+    /**
+     * softmax(QKᵀ·d^−½)V over all heads. With a query chunk, each chunk runs in its own scope so its (chunk × S)
+     * score matrices are freed before the next chunk starts; that is what bounds memory (chunking inside
+     * {@code Functional.attention} alone keeps every chunk's scores alive until the caller's scope closes).
+     */
+    private NDArray attend(NDArray q, NDArray k, NDArray v) {
+        long tokens = q.getShape().get(1);
+        if (queryChunk <= 0 || queryChunk >= tokens) {
+            return Functional.attention(q, k, v, heads, null, 0);
         }
-        return toOut.forward(out);
+        NDList parts = new NDList();
+        for (long start = 0; start < tokens; start += queryChunk) {
+            NDIndex rows = new NDIndex(":, {}:{}, :", start, Math.min(tokens, start + queryChunk));
+            parts.add(Scoped.run(() -> Functional.attention(q.get(rows), k, v, heads, null, 0)));
+        }
+        return NDArrays.concat(parts, 1); // n × (B, chunk, C) -> (B, T, C)
     }
 
     /** Processes queries in chunks of this size (0 = all at once) to bound the score matrix's memory. */

@@ -32,7 +32,8 @@ final class DiffusersUNetConfigReader {
     private static final Map<String, Expected> MUST_BE_DEFAULT = new LinkedHashMap<>();
 
     static {
-        MUST_BE_DEFAULT.put("addition_embed_type", new Expected(NullNode.getInstance(), "SDXL-style addition embeddings"));
+        MUST_BE_DEFAULT.put("addition_embed_type", new Expected(NullNode.getInstance(),
+                "SDXL-style addition embeddings"));
         MUST_BE_DEFAULT.put("addition_time_embed_dim", new Expected(NullNode.getInstance(),
                 "SDXL-style addition embeddings"));
         MUST_BE_DEFAULT.put("class_embed_type", new Expected(NullNode.getInstance(), "class embeddings"));

@@ -20,7 +20,8 @@ public final class Downsample2D extends Module {
 
     /** (B, C, H, W) -> (B, C, ⌈H/2⌉, ⌈W/2⌉) for padding 1. */
     public NDArray forward(NDArray x) {
-        NDArray in = padding == 0 ? x.pad(new Shape(0, 1, 0, 1), 0) : x; // torch F.pad order: (W left, W right, H top, H bottom)
+        // torch F.pad order (W left, W right, H top, H bottom): (B, C, H, W) -> (B, C, H+1, W+1)
+        NDArray in = padding == 0 ? x.pad(new Shape(0, 1, 0, 1), 0) : x;
         return conv.forward(in);
     }
 }

@@ -23,6 +23,6 @@ public final class FeedForward extends Module {
 
     /** (B, T, dim) -> (B, T, dim). */
     public NDArray forward(NDArray x) {
-        return out.forward(geglu.forward(x));
+        return Scoped.run(() -> out.forward(geglu.forward(x)));
     }
 }

@@ -19,7 +19,8 @@ public final class GEGLU extends Module {
 
     /** (..., dimIn) -> (..., dimOut). */
     public NDArray forward(NDArray x) {
-        NDList halves = proj.forward(x).split(2, -1); // (..., 2·dimOut) -> 2 × (..., dimOut)
+        NDArray y = proj.forward(x);
+        NDList halves = y.split(2, y.getShape().dimension() - 1); // (..., 2·dimOut) -> 2 × (..., dimOut)
         return halves.get(0).mul(Functional.gelu(halves.get(1)));
     }
 }

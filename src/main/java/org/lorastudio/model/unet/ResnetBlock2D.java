@@ -40,12 +40,14 @@ public final class ResnetBlock2D extends Module {
      * @return (B, Cout, H, W)
      */
     public NDArray forward(NDArray x, NDArray temb) {
-        NDArray h = conv1.forward(Functional.silu(norm1.forward(x)));
-        NDArray t = timeEmbProj.forward(Functional.silu(temb));
-        h = h.add(t.expandDims(2).expandDims(3)); // (B, Cout) -> (B, Cout, 1, 1)
-        h = conv2.forward(Functional.silu(norm2.forward(h)));
-        NDArray shortcut = convShortcut == null ? x : convShortcut.forward(x);
-        NDArray out = shortcut.add(h);
-        return outputScaleFactor == 1f ? out : out.div(outputScaleFactor);
+        return Scoped.run(() -> {
+            NDArray h = conv1.forward(Functional.silu(norm1.forward(x)));
+            NDArray t = timeEmbProj.forward(Functional.silu(temb));
+            h = h.add(t.expandDims(2).expandDims(3)); // (B, Cout) -> (B, Cout, 1, 1)
+            h = conv2.forward(Functional.silu(norm2.forward(h)));
+            NDArray shortcut = convShortcut == null ? x : convShortcut.forward(x);
+            NDArray out = shortcut.add(h);
+            return outputScaleFactor == 1f ? out : out.div(outputScaleFactor);
+        });
     }
 }

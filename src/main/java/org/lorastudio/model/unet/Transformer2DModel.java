@@ -47,6 +47,10 @@ public final class Transformer2DModel extends Module {
      * @return (B, C, H, W)
      */
     public NDArray forward(NDArray x, NDArray context) {
+        return Scoped.run(() -> apply(x, context));
+    }
+
+    private NDArray apply(NDArray x, NDArray context) {
         Shape s = x.getShape();
         long b = s.get(0);
         long c = s.get(1);

@@ -129,7 +129,8 @@ public final class UNet2DConditionModel extends Module {
             h = up.forward(h, own, emb, encoderHiddenStates, upsampleSize);
         }
 
-        return convOut.forward(Functional.silu(convNormOut.forward(h)));
+        NDArray last = h;
+        return Scoped.run(() -> convOut.forward(Functional.silu(convNormOut.forward(last))));
     }
 
     /** {@link #forward(NDArray, NDArray, NDArray)} with one float timestep for the whole batch. */

@@ -49,6 +49,27 @@ public record UnetLayout(int levels, int layersPerBlock, List<Boolean> downAtten
         return new UnetLayout(4, 2, List.of(true, true, true, false), List.of(false, true, true, true), true);
     }
 
+    /**
+     * The layout of a UNet built from {@code config} (single files: the config comes from the sidecar YAML or the
+     * SD 1.5 defaults). All layouts the UNet supports have a mid block with attention, layers_per_block equal on
+     * every level.
+     */
+    public static UnetLayout of(org.lorastudio.model.unet.UNetConfig config) {
+        List<Boolean> down = new ArrayList<>();
+        for (var t : config.downBlockTypes()) {
+            down.add(t == org.lorastudio.model.unet.UNetConfig.DownBlockType.CrossAttnDownBlock2D);
+        }
+        List<Boolean> up = new ArrayList<>();
+        for (var t : config.upBlockTypes()) {
+            up.add(t == org.lorastudio.model.unet.UNetConfig.UpBlockType.CrossAttnUpBlock2D);
+        }
+        List<Integer> lpb = config.layersPerBlock();
+        if (lpb.stream().distinct().count() != 1) {
+            throw new UserException("single-file UNets need the same layers_per_block on every level, found " + lpb);
+        }
+        return new UnetLayout(config.levels(), lpb.get(0), down, up, true);
+    }
+
     /** Reads {@code unet/config.json} of a diffusers folder. */
     public static UnetLayout fromConfig(Path configJson) {
         try {

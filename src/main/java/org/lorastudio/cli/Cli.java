@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 DatasetCommand.class,
                 RunsCommand.class,
                 GenerateCommand.class,
+                TrainCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Cli implements Runnable {

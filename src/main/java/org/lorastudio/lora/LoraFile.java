@@ -71,6 +71,17 @@ public final class LoraFile {
         return metadata;
     }
 
+    /** The same file restricted to the modules whose kohya name passes {@code keep} (e.g. only the UNet part). */
+    public LoraFile only(java.util.function.Predicate<String> keep) {
+        Map<String, ModuleWeights> kept = new LinkedHashMap<>();
+        modules.forEach((n, w) -> {
+            if (keep.test(n)) {
+                kept.put(n, w);
+            }
+        });
+        return new LoraFile(path, format, kept, metadata);
+    }
+
     /** Reads and normalises a LoRA file; anything that is not a LoRA tensor is an error naming it. */
     public static LoraFile read(Path path) throws IOException {
         try (SafetensorsFile f = SafetensorsFile.open(path)) {

@@ -1,7 +1,5 @@
 package org.lorastudio.lora;
 
-import java.util.function.Supplier;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import org.lorastudio.nn.Adapter;
@@ -23,7 +21,7 @@ public final class LoraLayer implements Adapter {
     private NDArray up;
     private float multiplier = 1f;
     private float dropout;
-    private Supplier<NDArray> dropoutMaskSource;
+    private boolean training;
 
     LoraLayer(String name, AdaptableLayer target, int rank, float alpha, NDArray down, NDArray up) {
         this.name = name;
@@ -78,30 +76,38 @@ public final class LoraLayer implements Adapter {
         this.multiplier = multiplier;
     }
 
-    /**
-     * Enables dropout on the LoRA input during training: {@code maskSource} gives, per call, a keep-mask of the
-     * input's shape already divided by (1 - p), drawn from the run's dropout stream. Null disables it.
-     */
-    public void setDropout(float p, Supplier<NDArray> maskSource) {
+    /** Dropout probability on the LoRA input (PEFT's lora_dropout); applied only in training mode. */
+    public void setDropout(float p) {
         this.dropout = p;
-        this.dropoutMaskSource = maskSource;
+    }
+
+    /**
+     * Training mode turns dropout on. Masks are drawn from the engine's generator, which the trainer seeds per
+     * micro-step, so a resumed run draws the same masks.
+     */
+    public void setTraining(boolean training) {
+        this.training = training;
     }
 
     @Override
     public NDArray delta(NDArray x) {
         NDArray in = x;
-        if (dropout > 0 && dropoutMaskSource != null) {
-            in = x.mul(dropoutMaskSource.get());
+        if (training && dropout > 0) {
+            NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape(), x.getDataType(), x.getDevice())
+                    .gte(dropout).toType(x.getDataType(), false);
+            in = x.mul(keep).div(1f - dropout); // inverted dropout, as torch.nn.Dropout
         }
+        NDArray d = down.getDataType() == in.getDataType() ? down : down.toType(in.getDataType(), false);
+        NDArray u = up.getDataType() == in.getDataType() ? up : up.toType(in.getDataType(), false);
         NDArray h;
         if (target instanceof Linear) {
-            h = ai.djl.nn.core.Linear.linear(in, down).singletonOrThrow();
-            h = ai.djl.nn.core.Linear.linear(h, up).singletonOrThrow();
+            h = ai.djl.nn.core.Linear.linear(in, d).singletonOrThrow();
+            h = ai.djl.nn.core.Linear.linear(h, u).singletonOrThrow();
         } else {
             Conv2d c = (Conv2d) target;
-            h = ai.djl.nn.convolutional.Conv2d.conv2d(in, down, null, new Shape(c.stride(), c.stride()),
+            h = ai.djl.nn.convolutional.Conv2d.conv2d(in, d, null, new Shape(c.stride(), c.stride()),
                     new Shape(c.padding(), c.padding()), new Shape(1, 1), 1).singletonOrThrow();
-            h = ai.djl.nn.convolutional.Conv2d.conv2d(h, up, null, new Shape(1, 1), new Shape(0, 0),
+            h = ai.djl.nn.convolutional.Conv2d.conv2d(h, u, null, new Shape(1, 1), new Shape(0, 0),
                     new Shape(1, 1), 1).singletonOrThrow();
         }
         return h.mul(scale() * multiplier);

@@ -148,6 +148,30 @@ public final class LoraNetwork {
         return out;
     }
 
+    /** Training mode (dropout on) or inference mode for every layer. */
+    public void setTraining(boolean training) {
+        layers.values().forEach(l -> l.setTraining(training));
+    }
+
+    /** Dropout probability on every layer's input (used in training mode only). */
+    public void setDropout(float p) {
+        layers.values().forEach(l -> l.setDropout(p));
+    }
+
+    /** Replaces the weights of every layer (resume from a checkpoint); shapes must match. */
+    public void loadWeights(Map<String, NDArray> byKohyaKey) {
+        for (LoraLayer l : layers.values()) {
+            NDArray d = byKohyaKey.get(l.name() + ".lora_down.weight");
+            NDArray u = byKohyaKey.get(l.name() + ".lora_up.weight");
+            if (d == null || u == null || !d.getShape().equals(l.down().getShape())
+                    || !u.getShape().equals(l.up().getShape())) {
+                throw new UserException("checkpoint does not match the LoRA layer " + l.name()
+                        + " (was the config changed after the run started?)");
+            }
+            l.replaceWeights(d, u);
+        }
+    }
+
     /** Marks every LoRA array as trainable (gradients recorded). */
     public void setTrainable(boolean trainable) {
         arrays().forEach(a -> a.setRequiresGradient(trainable));

@@ -1,0 +1,486 @@
+package org.lorastudio.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import org.lorastudio.config.ConfigFiles;
+import org.lorastudio.config.MixedPrecision;
+import org.lorastudio.config.TrainingConfig;
+import org.lorastudio.run.FinalMetrics;
+import org.lorastudio.run.MetricPoint;
+import org.lorastudio.run.MetricsLog;
+import org.lorastudio.run.ModelIdentity;
+import org.lorastudio.run.RunFolder;
+import org.lorastudio.run.RunRecord;
+import org.lorastudio.run.RunStatus;
+import org.lorastudio.runtime.Devices;
+import org.lorastudio.train.tensorboard.EventFileWriter;
+import org.lorastudio.util.ProcessMemory;
+import org.lorastudio.util.UserException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one training run on the calling thread, which then owns every native resource of the run (STYLE 7): the
+ * run folder and its provenance, the model (through a {@link TrainingTask}), the optimizer steps with gradient
+ * accumulation and global-norm clipping, the LR schedule, metrics and TensorBoard logs, samples, LoRA files per
+ * {@code save_steps}, resumable checkpoints, and typed {@link TrainingEvent}s for listeners.
+ *
+ * <p>A stop request finishes the current step, saves a checkpoint and marks the run {@code stopped}; a resumed run
+ * ({@link #resume}) continues the same step count, LR schedule and data order and, on the CPU, reproduces an
+ * uninterrupted run bit for bit.
+ */
+public final class Trainer {
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    /** Resumable checkpoints kept on disk (the LoRA files per save_steps are governed by save_last_n). */
+    private static final int CHECKPOINTS_KEPT = 2;
+
+    private final TrainingConfig config;
+    private final RunFolder run;
+    private final boolean resuming;
+    private final List<Consumer<TrainingEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private Integer stopAfterStep;
+
+    private Trainer(TrainingConfig config, RunFolder run, boolean resuming) {
+        this.config = config;
+        this.run = run;
+        this.resuming = resuming;
+    }
+
+    /**
+     * Prepares a new run: checks the config's files, creates the run folder (resolved config, notes, run.json)
+     * under the config's output folder (or {@code <workspace>/runs}).
+     */
+    public static Trainer start(TrainingConfig config, Path workspace, Optional<String> parentRunId)
+            throws IOException {
+        ConfigFiles.require(config);
+        Path runsDir = config.outputDirOr(workspace);
+        Files.createDirectories(runsDir);
+        String yaml = config.toYaml(runsDir); // rewritten below once the run folder exists
+        RunFolder run = RunFolder.create(runsDir, config.name(), config.modelType().yamlName(), yaml);
+        Files.writeString(run.configFile(), config.toYaml(run.dir()));
+        parentRunId.ifPresent(p -> {
+            try {
+                run.update(r -> r.withParent(p));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return new Trainer(config, run, false);
+    }
+
+    /** Prepares to continue {@code runDir} from its newest checkpoint with the config stored in the run. */
+    public static Trainer resume(Path runDir) throws IOException {
+        RunFolder run = RunFolder.open(runDir);
+        TrainingConfig config = TrainingConfig.fromYaml(run.configFile());
+        ConfigFiles.require(config);
+        if (run.record().status() == RunStatus.COMPLETED) {
+            throw new UserException("run " + run.id() + " is already completed; fork it to train further"
+                    + " (`lorastudio runs fork`)");
+        }
+        return new Trainer(config, run, true);
+    }
+
+    public RunFolder runFolder() {
+        return run;
+    }
+
+    public TrainingConfig config() {
+        return config;
+    }
+
+    public void addListener(Consumer<TrainingEvent> listener) {
+        listeners.add(listener);
+    }
+
+    /** Asks the run to stop after the current step (with a checkpoint); safe from any thread. */
+    public void requestStop() {
+        stopRequested.set(true);
+    }
+
+    /** Test hook: stop (as if requested) once this step is done. */
+    void stopAfter(int step) {
+        this.stopAfterStep = step;
+    }
+
+    private void emit(TrainingEvent e) {
+        for (Consumer<TrainingEvent> l : listeners) {
+            try {
+                l.accept(e);
+            } catch (RuntimeException ex) {
+                LOG.warn("training listener failed: {}", ex.toString());
+            }
+        }
+    }
+
+    /** Runs to completion, stop or failure; returns the final status. Never throws for a training failure. */
+    public RunStatus run() {
+        Device device;
+        try {
+            device = Devices.resolve(config.device());
+        } catch (UserException e) {
+            return fail(e.getMessage(), "Set device: auto or cpu in the config.");
+        }
+        try (NDManager manager = NDManager.newBaseManager(device);
+             TrainingTask task = TrainingTasks.create(config)) {
+            return train(manager, task, device);
+        } catch (UserException e) {
+            return fail(e.getMessage(), advice(e.getMessage()));
+        } catch (EngineException | OutOfMemoryError e) {
+            String msg = String.valueOf(e.getMessage());
+            if (isOutOfMemory(e)) {
+                return fail("out of memory: " + firstLine(msg), Advice.OUT_OF_MEMORY);
+            }
+            LOG.error("training failed", e);
+            return fail("the engine failed: " + firstLine(msg), "See the log for details.");
+        } catch (IOException e) {
+            return fail("file error: " + e.getMessage(), "Check free disk space and permissions of " + run.dir());
+        }
+    }
+
+    private RunStatus train(NDManager manager, TrainingTask task, Device device) throws IOException {
+        long t0 = System.nanoTime();
+        emit(new TrainingEvent.Log((resuming ? "Resuming " : "Starting ") + run.id() + " on "
+                + Devices.describe(device)));
+        task.prepare(manager, this::emit);
+        int itemsPerEpoch = task.itemsPerEpoch();
+        List<int[]> epochBatches = task.microBatches(0);
+        int microPerEpoch = epochBatches.size();
+        int accum = config.gradientAccumulationSteps();
+        int stepsPerEpoch = (microPerEpoch + accum - 1) / accum;
+        int totalSteps = config.maxTrainSteps().orElse(config.epochs() * stepsPerEpoch);
+
+        Map<String, TrainingTask.ParamGroup> groups = task.parameterGroups();
+        Map<String, Optimizer> optimizers = new LinkedHashMap<>();
+        groups.keySet().forEach(g -> optimizers.put(g, newOptimizer()));
+        int startStep = 0;
+        double elapsedBefore = 0;
+        double lossScale = config.mixedPrecision() == MixedPrecision.FP16 ? 65536.0 : 1.0;
+        if (resuming) {
+            Optional<Path> ckpt = Checkpoint.latest(run.checkpointsDir());
+            if (ckpt.isPresent()) {
+                Checkpoint.State st = Checkpoint.readState(ckpt.get());
+                task.network().loadWeights(Checkpoint.readLora(ckpt.get(), manager));
+                task.network().setTrainable(true);
+                groups = task.parameterGroups();
+                for (Map.Entry<String, Optimizer> e : optimizers.entrySet()) {
+                    e.getValue().restore(Checkpoint.readOptimizer(ckpt.get(), e.getKey()));
+                }
+                startStep = st.step();
+                elapsedBefore = st.elapsedSeconds();
+                lossScale = st.lossScale();
+                emit(new TrainingEvent.Log("Resuming from " + run.dir().relativize(ckpt.get()) + " (step "
+                        + startStep + ")"));
+            } else {
+                emit(new TrainingEvent.Log("No checkpoint yet: starting from step 0"));
+            }
+        }
+        long trainable = task.network().parameterCount();
+        writeStartRecord(task, device, totalSteps);
+        LrSchedule schedule = LrSchedule.of(LrSchedulerType.fromConfig(config.lrScheduler().yamlName()), 1.0,
+                config.lrWarmupSteps(), totalSteps);
+        emit(new TrainingEvent.Started(run.dir(), run.id().toString(), startStep, totalSteps, stepsPerEpoch,
+                Devices.describe(device), precision(), trainable));
+
+        List<Path> loraFiles = new ArrayList<>();
+        int lastSampled = -1;
+        int step = startStep;
+        double lastLoss = Double.NaN;
+        RunStatus status = RunStatus.COMPLETED;
+        try (MetricsLog metrics = resuming ? MetricsLog.resume(run.metricsFile(), startStep)
+                : MetricsLog.open(run.metricsFile());
+             EventFileWriter tb = EventFileWriter.create(run.dir())) {
+            int cachedEpoch = 0;
+            long tStart = System.nanoTime();
+            int stepsThisSession = 0;
+            int itemsThisSession = 0;
+            while (step < totalSteps) {
+                int epoch = step / stepsPerEpoch;
+                int j = step % stepsPerEpoch;
+                if (epoch != cachedEpoch) {
+                    epochBatches = task.microBatches(epoch);
+                    cachedEpoch = epoch;
+                }
+                int from = j * accum;
+                int to = Math.min(microPerEpoch, from + accum);
+                double lossSum = 0;
+                int items = 0;
+                for (int i = from; i < to; i++) {
+                    int[] batch = epochBatches.get(i);
+                    try (NDManager sm = manager.newSubManager();
+                         GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray loss = task.loss(sm, batch, epoch, (long) epoch * microPerEpoch + i);
+                        float value = loss.getFloat();
+                        if (!Float.isFinite(value)) {
+                            throw new NonFiniteLoss(step + 1, value, null);
+                        }
+                        lossSum += value;
+                        items += batch.length;
+                        gc.backward(loss.mul((float) (lossScale / (to - from))));
+                    }
+                }
+                double gradNorm = applyUpdate(groups, optimizers, schedule.factor(step), lossScale);
+                if (!Double.isFinite(gradNorm)) {
+                    throw new NonFiniteLoss(step + 1, (float) gradNorm, firstNonFinite(groups));
+                }
+                step++;
+                stepsThisSession++;
+                itemsThisSession += items;
+                double loss = lossSum / (to - from);
+                lastLoss = loss;
+                double now = (System.nanoTime() - tStart) / 1e9;
+                double ips = itemsThisSession / Math.max(now, 1e-9);
+                double perStep = now / stepsThisSession;
+                double lr = schedule.factor(step - 1) * groups.values().iterator().next().lr();
+                metrics.append(new MetricPoint(step, epoch + 1, loss, lr, elapsedBefore + now, ips,
+                        Map.of("grad_norm", gradNorm)));
+                tb.addScalar("loss", (float) loss, step);
+                tb.addScalar("lr", (float) lr, step);
+                emit(new TrainingEvent.Step(step, totalSteps, epoch + 1, loss, lr, ips, elapsedBefore + now,
+                        perStep * (totalSteps - step), gradNorm));
+                boolean stopping = stopRequested.get() || (stopAfterStep != null && step >= stopAfterStep);
+                if (config.sampleEveryNSteps() > 0 && step % config.sampleEveryNSteps() == 0
+                        && !config.samplePrompts().isEmpty()) {
+                    sample(task, manager, step);
+                    lastSampled = step;
+                }
+                if (config.saveSteps() > 0 && step % config.saveSteps() == 0 && step < totalSteps) {
+                    Path lora = run.dir().resolve(config.semanticName() + "-step" + step + task.adapterExtension());
+                    task.saveAdapter(lora, metadata(task, step, epoch + 1, totalSteps));
+                    loraFiles.add(lora);
+                    pruneStepFiles();
+                    Path ck = Checkpoint.save(run.checkpointsDir(), new Checkpoint.State(step,
+                            elapsedBefore + (System.nanoTime() - tStart) / 1e9, lossScale),
+                            task.network().namedArrays(), optimizers, CHECKPOINTS_KEPT);
+                    emit(new TrainingEvent.CheckpointSaved(step, lora, ck));
+                } else if (stopping) {
+                    Path ck = Checkpoint.save(run.checkpointsDir(), new Checkpoint.State(step,
+                            elapsedBefore + (System.nanoTime() - tStart) / 1e9, lossScale),
+                            task.network().namedArrays(), optimizers, CHECKPOINTS_KEPT);
+                    emit(new TrainingEvent.CheckpointSaved(step, null, ck));
+                }
+                if (stopping && step < totalSteps) {
+                    status = RunStatus.STOPPED;
+                    break;
+                }
+            }
+            if (status == RunStatus.COMPLETED) {
+                if (config.sampleEveryNSteps() > 0 && lastSampled != step && !config.samplePrompts().isEmpty()) {
+                    sample(task, manager, step);
+                }
+                Path lora = run.dir().resolve(config.semanticName() + task.adapterExtension());
+                task.saveAdapter(lora, metadata(task, step, (step - 1) / stepsPerEpoch + 1, totalSteps));
+                loraFiles.add(lora);
+                Checkpoint.save(run.checkpointsDir(), new Checkpoint.State(step,
+                        elapsedBefore + (System.nanoTime() - tStart) / 1e9, lossScale),
+                        task.network().namedArrays(), optimizers, CHECKPOINTS_KEPT);
+            }
+            elapsedBefore += (System.nanoTime() - tStart) / 1e9;
+        } catch (NonFiniteLoss e) {
+            return fail(e.where == null ? "the loss became " + e.value + " at step " + e.step
+                    : "the gradients became " + e.value + " at step " + e.step + " (first in " + e.where + ")",
+                    Advice.NAN_LOSS);
+        } finally {
+            optimizers.values().forEach(Optimizer::close);
+        }
+        finish(status, step, elapsedBefore);
+        List<Path> allLora = run.loraFiles();
+        emit(new TrainingEvent.Finished(run.dir(), status.name().toLowerCase(java.util.Locale.ROOT), step, allLora,
+                lastLoss, (System.nanoTime() - t0) / 1e9));
+        return status;
+    }
+
+    /** The first trainable array whose gradient holds NaN or Inf (for the failure message). */
+    private static String firstNonFinite(Map<String, TrainingTask.ParamGroup> groups) {
+        try (NoGrad g = NoGrad.enter(); ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+            for (TrainingTask.ParamGroup group : groups.values()) {
+                for (Map.Entry<String, NDArray> e : group.arrays().entrySet()) {
+                    NDArray grad = e.getValue().getGradient();
+                    if (grad.isNaN().any().getBoolean() || grad.isInfinite().any().getBoolean()) {
+                        return e.getKey();
+                    }
+                }
+            }
+        }
+        return "no single array";
+    }
+
+    /** Unscales, clips by global norm, and steps every group's optimizer at its learning rate × the schedule. */
+    private double applyUpdate(Map<String, TrainingTask.ParamGroup> groups, Map<String, Optimizer> optimizers,
+                               double lrFactor, double lossScale) {
+        List<NDArray> all = new ArrayList<>();
+        groups.values().forEach(g -> all.addAll(g.arrays().values()));
+        if (lossScale != 1.0) {
+            try (NoGrad g = NoGrad.enter()) {
+                for (NDArray a : all) {
+                    try (NDArray grad = a.getGradient()) {
+                        grad.divi((float) lossScale);
+                    }
+                }
+            }
+        }
+        double norm = config.maxGradNorm() > 0
+                ? GradientClipping.clipByGlobalNorm(all, config.maxGradNorm())
+                : GradientClipping.globalNorm(all);
+        if (!Double.isFinite(norm)) {
+            return norm; // leave weights untouched; the caller reports the step
+        }
+        for (Map.Entry<String, TrainingTask.ParamGroup> e : groups.entrySet()) {
+            optimizers.get(e.getKey()).step(e.getValue().arrays(), e.getValue().lr() * lrFactor);
+        }
+        return norm;
+    }
+
+    private Optimizer newOptimizer() {
+        return switch (config.optimizer()) {
+            case ADAMW -> new AdamW(new AdamW.Settings(config.adamBeta1(), config.adamBeta2(), config.adamEpsilon(),
+                    config.weightDecay()));
+            case LION -> new Lion(new Lion.Settings(config.adamBeta1(), config.adamBeta2(), config.weightDecay()));
+            case SGD -> new Sgd(new Sgd.Settings(0.0, config.weightDecay()));
+        };
+    }
+
+    private void sample(TrainingTask task, NDManager manager, int step) throws IOException {
+        Files.createDirectories(run.samplesDir());
+        List<Path> files = task.sample(manager, step, run.samplesDir());
+        if (!files.isEmpty()) {
+            emit(new TrainingEvent.SampleReady(step, config.samplePrompts(), files));
+        }
+    }
+
+    private Map<String, String> metadata(TrainingTask task, int step, int epoch, int totalSteps) {
+        Map<String, String> m = new LinkedHashMap<>(task.adapterMetadata());
+        RunRecord r = run.record();
+        m.put("ss_steps", Integer.toString(step));
+        m.put("ss_epoch", Integer.toString(epoch));
+        m.put("ss_num_batches_per_epoch", Integer.toString(task.microBatches(0).size()));
+        if (r.started() != null) {
+            m.put("ss_training_started_at", Double.toString(r.started().toEpochMilli() / 1000.0));
+        }
+        m.put("ss_training_finished_at", Double.toString(Instant.now().toEpochMilli() / 1000.0));
+        m.put("ss_session_id", Integer.toString(Math.abs(run.id().toString().hashCode())));
+        m.put("ss_training_comment", "LoRA Studio run " + run.id());
+        if (r.baseModel() != null) {
+            m.put("ss_new_sd_model_hash", r.baseModel().sha256());
+        }
+        m.put("lorastudio_run_id", run.id().toString());
+        m.put("lorastudio_config", run.configText());
+        if (r.dataset() != null) {
+            m.put("lorastudio_dataset_fingerprint", r.dataset().sha256() + " (" + r.dataset().items() + " items)");
+        }
+        m.put("lorastudio_total_steps", Integer.toString(totalSteps));
+        return m;
+    }
+
+    private void writeStartRecord(TrainingTask task, Device device, int totalSteps) throws IOException {
+        ModelIdentity base = resuming && run.record().baseModel() != null ? run.record().baseModel()
+                : ModelIdentity.of(config.baseModel().resolved());
+        org.lorastudio.run.DatasetFingerprint fp = task.fingerprint();
+        run.update(r -> r.withStatus(RunStatus.RUNNING).started(r.started() != null ? r.started() : Instant.now())
+                .withSeed(config.seed()).withDevice(Devices.describe(device), precision()).withBaseModel(base)
+                .withDataset(fp).withTotalSteps(totalSteps));
+    }
+
+    private String precision() {
+        return config.mixedPrecision() == MixedPrecision.FP16 ? "fp16 mixed (fp32 LoRA and optimizer)" : "fp32";
+    }
+
+    private void pruneStepFiles() throws IOException {
+        if (config.saveLastN().isEmpty()) {
+            return;
+        }
+        String prefix = config.semanticName() + "-step";
+        List<Path> steps;
+        try (Stream<Path> s = Files.list(run.dir())) {
+            steps = s.filter(p -> p.getFileName().toString().startsWith(prefix))
+                    .sorted(Comparator.comparingInt(p -> stepOf(p, prefix))).toList();
+        }
+        for (int i = 0; i < steps.size() - config.saveLastN().get(); i++) {
+            Files.deleteIfExists(steps.get(i));
+        }
+    }
+
+    private static int stepOf(Path p, String prefix) {
+        String rest = p.getFileName().toString().substring(prefix.length()).replaceAll("\\D.*$", "");
+        return rest.isEmpty() ? 0 : Integer.parseInt(rest);
+    }
+
+    private void finish(RunStatus status, int steps, double seconds) throws IOException {
+        List<MetricPoint> points = MetricsLog.read(run.metricsFile());
+        FinalMetrics fm = FinalMetrics.from(points, seconds, ProcessMemory.peakResidentBytes().isPresent()
+                ? ProcessMemory.peakResidentBytes().getAsLong() : null);
+        List<String> files = run.loraFiles().stream().map(p -> p.getFileName().toString()).toList();
+        Instant end = Instant.now();
+        run.update(r -> {
+            RunRecord withSteps = r.withStepsDone(steps).withFinalMetrics(fm).withOutputFiles(files);
+            return status == RunStatus.COMPLETED ? withSteps.completed(end, fm, files) : withSteps.stopped(end);
+        });
+        run.writeResultsToNotes();
+    }
+
+    private RunStatus fail(String reason, String advice) {
+        try {
+            run.update(r -> r.failed(reason, Instant.now()));
+            run.writeResultsToNotes();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not record the failure in {}: {}", run.runJson(), e.toString());
+        }
+        emit(new TrainingEvent.Failed(run.dir(), reason, advice));
+        return RunStatus.FAILED;
+    }
+
+    private static boolean isOutOfMemory(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            return true;
+        }
+        String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return m.contains("out of memory") || m.contains("can't allocate memory") || m.contains("cannot allocate");
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static String advice(String message) {
+        String m = message.toLowerCase(java.util.Locale.ROOT);
+        if (m.contains("not found") || m.contains("missing") || m.contains("no such")) {
+            return "Check base_model and train_data_dir in the config (paths are relative to the config file).";
+        }
+        return "Fix the problem named above and start the run again (or resume it).";
+    }
+
+    /** Thrown inside the loop when the loss is NaN or infinite. */
+    private static final class NonFiniteLoss extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int step;
+        final float value;
+        final String where;
+
+        NonFiniteLoss(int step, float value, String where) {
+            super(null, null, false, false);
+            this.step = step;
+            this.value = value;
+            this.where = where;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package org.lorastudio.train;
+
+import org.lorastudio.config.ModelType;
+import org.lorastudio.config.TrainingConfig;
+import org.lorastudio.train.sd.SdTrainingTask;
+import org.lorastudio.util.UserException;
+
+/** Chooses the {@link TrainingTask} for a config's model type. */
+public final class TrainingTasks {
+    private TrainingTasks() {
+    }
+
+    public static TrainingTask create(TrainingConfig config) {
+        if (config.modelType() == ModelType.SD15) {
+            return new SdTrainingTask(config);
+        }
+        throw new UserException("model_type: " + config.modelType().yamlName() + " training is not available in"
+                + " this version yet");
+    }
+}

@@ -1,0 +1,339 @@
+package org.lorastudio.train.sd;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+import javax.imageio.ImageIO;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.lorastudio.config.MixedPrecision;
+import org.lorastudio.config.TrainingConfig;
+import org.lorastudio.dataset.Dataset;
+import org.lorastudio.dataset.DatasetItem;
+import org.lorastudio.dataset.DatasetScanner;
+import org.lorastudio.lora.KohyaLoraWriter;
+import org.lorastudio.lora.LoraNetwork;
+import org.lorastudio.lora.LoraTargets;
+import org.lorastudio.model.sd.StableDiffusion;
+import org.lorastudio.model.sd.TextToImage;
+import org.lorastudio.nn.AdaptableLayer;
+import org.lorastudio.safetensors.DType;
+import org.lorastudio.sample.NoiseSchedule;
+import org.lorastudio.sample.SchedulerConfig;
+import org.lorastudio.train.BatchPlan;
+import org.lorastudio.train.Bucket;
+import org.lorastudio.train.Buckets;
+import org.lorastudio.train.CaptionAugment;
+import org.lorastudio.train.CropPlan;
+import org.lorastudio.train.Losses;
+import org.lorastudio.train.NoGrad;
+import org.lorastudio.train.PredictionType;
+import org.lorastudio.train.SeedStreams;
+import org.lorastudio.train.TrainingEvent;
+import org.lorastudio.train.TrainingTask;
+import org.lorastudio.util.AtomicFiles;
+import org.lorastudio.util.UserException;
+
+/**
+ * Stable Diffusion 1.5 LoRA training (FORMATS §5; diffusers {@code train_text_to_image_lora.py} and kohya
+ * {@code train_network.py}): VAE latents × scaling factor (moments cached once), noise (+ offset), uniform
+ * timesteps, add_noise, ε or v target, MSE with optional min-SNR-γ weighting; LoRA side-cars on the UNet and
+ * optionally the text encoder.
+ *
+ * <p>Every random draw of a micro-batch derives from the run seed and the micro-batch's index (engine seeded per
+ * micro-batch; timesteps, captions and flips from named Java streams), so a resumed run repeats an uninterrupted one
+ * bit for bit on the CPU.
+ */
+public final class SdTrainingTask implements TrainingTask {
+    private final TrainingConfig config;
+    private final SeedStreams streams;
+    private StableDiffusion sd;
+    private LoraNetwork network;
+    private NoiseSchedule schedule;
+    private Buckets buckets;
+    private final List<Source> sources = new ArrayList<>();
+    private final List<Item> items = new ArrayList<>();
+    private final Map<String, float[]> contextCache = new HashMap<>();
+    private CaptionAugment augment;
+    private DataType computeType = DataType.FLOAT32;
+    private Map<String, AdaptableLayer> unetTargets = Map.of();
+    private Map<String, AdaptableLayer> teTargets = Map.of();
+    private Dataset dataset;
+
+    /** One decoded source image: its bucket and cached VAE moments (and those of its mirror image). */
+    private record Source(DatasetItem item, int bucket, float[] moments, float[] flippedMoments, float[] pixels,
+                          float[] flippedPixels) {
+    }
+
+    /** One training item (a source repeated per kohya's N_name folders) with its caption. */
+    private record Item(int source, String caption) {
+    }
+
+    public SdTrainingTask(TrainingConfig config) {
+        this.config = config;
+        this.streams = new SeedStreams(config.seed());
+    }
+
+    @Override
+    public void prepare(NDManager manager, Consumer<TrainingEvent> events) throws IOException {
+        if (config.mixedPrecision() == MixedPrecision.BF16) {
+            throw new UserException("mixed_precision: bf16 is not available: DJL's PyTorch engine aborts the JVM on"
+                    + " bfloat16 tensors. Use fp16 (GPU) or no.");
+        }
+        computeType = config.mixedPrecision() == MixedPrecision.FP16 ? DataType.FLOAT16 : DataType.FLOAT32;
+        events.accept(new TrainingEvent.Preparing("loading base model", 0, 1));
+        sd = StableDiffusion.load(config.baseModel().resolved(), Optional.empty(), manager, computeType);
+        events.accept(new TrainingEvent.Preparing("loading base model", 1, 1));
+        SchedulerConfig sc = sd.scheduler().withPredictionType(
+                config.predictionType() == org.lorastudio.config.PredictionType.V_PREDICTION
+                        ? SchedulerConfig.PredictionType.V_PREDICTION : SchedulerConfig.PredictionType.EPSILON);
+        schedule = new NoiseSchedule(sc);
+        augment = new CaptionAugment(config.shuffleCaption(), config.keepTokens(), config.captionDropoutRate(),
+                config.captionTagDropoutRate());
+        dataset = DatasetScanner.scan(config.trainDataDir().resolved(),
+                config.metadataPath().map(p -> p.resolved()));
+        if (dataset.hasErrors()) {
+            String first = dataset.problems().stream().filter(p -> p.severity() == org.lorastudio.dataset.Severity.ERROR)
+                    .map(p -> p.file() + ": " + p.message()).findFirst().orElse("");
+            throw new UserException("the data set " + dataset.root() + " has errors (first: " + first + "); run"
+                    + " `lorastudio dataset check " + dataset.root() + "` and fix them");
+        }
+        if (dataset.items().isEmpty()) {
+            throw new UserException("no images found in " + dataset.root() + " (png, jpg, webp, bmp)");
+        }
+        int factor = 8 << (sd.unet().config().levels() - 1); // VAE ÷8, then each UNet level halves
+        buckets = config.enableBucket()
+                ? Buckets.generate(config.resolution(), Math.max(Buckets.defaultStep(config.resolution()), factor))
+                : Buckets.square(config.resolution());
+        encodeImages(manager, events);
+        for (int s = 0; s < sources.size(); s++) {
+            DatasetItem it = sources.get(s).item();
+            for (int r = 0; r < it.repeats(); r++) {
+                items.add(new Item(s, it.captionOrEmpty()));
+            }
+        }
+        attachLora(manager);
+    }
+
+    private void encodeImages(NDManager manager, Consumer<TrainingEvent> events) throws IOException {
+        List<DatasetItem> list = dataset.items();
+        for (int i = 0; i < list.size(); i++) {
+            DatasetItem it = list.get(i);
+            BufferedImage img = ImagePrep.read(it.image());
+            int b = buckets.assign(img.getWidth(), img.getHeight());
+            CropPlan plan = Buckets.cropPlan(img.getWidth(), img.getHeight(), buckets.get(b));
+            float[] px = ImagePrep.toTensor(img, plan, false);
+            float[] pxFlip = config.flipAug() ? ImagePrep.toTensor(img, plan, true) : null;
+            if (config.cacheLatents()) {
+                sources.add(new Source(it, b, moments(manager, px, plan), pxFlip == null ? null
+                        : moments(manager, pxFlip, plan), null, null));
+            } else {
+                sources.add(new Source(it, b, null, null, px, pxFlip));
+            }
+            events.accept(new TrainingEvent.Preparing(config.cacheLatents() ? "caching latents" : "reading images",
+                    i + 1, list.size()));
+        }
+    }
+
+    /** VAE moments (mean ‖ logvar) of one image, computed without autograd. */
+    @SuppressWarnings("try")
+    private float[] moments(NDManager manager, float[] pixels, CropPlan plan) {
+        try (NoGrad g = NoGrad.enter(); NDManager m = manager.newSubManager()) {
+            NDArray x = m.create(pixels, new Shape(1, 3, plan.height(), plan.width())).toType(computeType, false);
+            return sd.vae().encodeMoments(x).toType(DataType.FLOAT32, false).toFloatArray();
+        }
+    }
+
+    private void attachLora(NDManager manager) {
+        if (config.trainsTextEncoder()) {
+            teTargets = LoraTargets.resolve(sd.textEncoder(), LoraTargets.TEXT_ENCODER,
+                    config.textEncoderTargetModules());
+        }
+        if (config.trainsUnet()) {
+            unetTargets = LoraTargets.resolve(sd.unet(), LoraTargets.UNET, config.unetTargetModules());
+        }
+        Map<String, AdaptableLayer> all = new LinkedHashMap<>(teTargets); // kohya creates text-encoder modules first
+        all.putAll(unetTargets);
+        network = LoraNetwork.create(all, config.loraRank(), (float) config.effectiveLoraAlpha(), manager,
+                streams.javaRandom(SeedStreams.LORA_INIT, 0));
+        network.setDropout((float) config.loraDropout());
+        network.setTrainable(true);
+        network.setTraining(true);
+        network.attach();
+    }
+
+    @Override
+    public int itemsPerEpoch() {
+        return items.size();
+    }
+
+    @Override
+    public List<int[]> microBatches(int epoch) {
+        int[] order = streams.permutation(items.size(), epoch);
+        int[] bucketOf = new int[items.size()];
+        for (int i = 0; i < items.size(); i++) {
+            bucketOf[i] = sources.get(items.get(i).source()).bucket();
+        }
+        List<int[]> out = new ArrayList<>();
+        for (BatchPlan.Batch b : BatchPlan.of(order, bucketOf, config.batchSize()).batches()) {
+            out.add(b.items());
+        }
+        return out;
+    }
+
+    @Override
+    public NDArray loss(NDManager m, int[] batch, int epoch, long microIndex) {
+        streams.seedEngine(SeedStreams.NOISE, microIndex);
+        Bucket bucket = buckets.get(sources.get(items.get(batch[0]).source()).bucket());
+        int h = bucket.height() / 8;
+        int w = bucket.width() / 8;
+        NDArray moments = batchMoments(m, batch, epoch, h, w); // (B, 8, h, w)
+        NDArray mean = moments.get(new NDIndex(":, 0:4"));
+        NDArray std = moments.get(new NDIndex(":, 4:")).clip(-30f, 20f).mul(0.5f).exp();
+        NDArray latents = mean.add(std.mul(m.randomNormal(mean.getShape()))).mul(sd.vae().scalingFactor());
+        NDArray noise = Losses.applyNoiseOffset(m.randomNormal(latents.getShape()), config.noiseOffset());
+        long[] t = new long[batch.length];
+        SplittableRandom tr = streams.random(SeedStreams.TIMESTEPS, microIndex);
+        for (int i = 0; i < t.length; i++) {
+            t[i] = tr.nextInt(schedule.config().numTrainTimesteps());
+        }
+        NDArray noisy = schedule.addNoise(latents, noise, t);
+        NDArray context = context(m, batch, epoch);
+        NDArray pred = sd.unet().forward(noisy.toType(computeType, false), m.create(t),
+                context.toType(computeType, false)).toType(DataType.FLOAT32, false);
+        boolean v = config.predictionType() == org.lorastudio.config.PredictionType.V_PREDICTION;
+        NDArray target = v ? schedule.velocity(latents, noise, t) : noise;
+        if (config.minSnrGamma().isPresent()) {
+            double[] snr = new double[t.length];
+            for (int i = 0; i < t.length; i++) {
+                snr[i] = schedule.snr((int) t[i]);
+            }
+            return Losses.minSnrMse(pred, target, snr, config.minSnrGamma().get(),
+                    v ? PredictionType.V_PREDICTION : PredictionType.EPSILON);
+        }
+        return Losses.mse(pred, target);
+    }
+
+    /** The VAE moments of the batch's images (cached, or encoded now), mirrored per the flip stream. */
+    private NDArray batchMoments(NDManager m, int[] batch, int epoch, int h, int w) {
+        List<NDArray> parts = new ArrayList<>();
+        for (int idx : batch) {
+            Source s = sources.get(items.get(idx).source());
+            boolean flip = config.flipAug()
+                    && streams.random(SeedStreams.FLIP, (long) epoch * items.size() + idx).nextBoolean();
+            if (s.moments() != null) {
+                parts.add(m.create(flip ? s.flippedMoments() : s.moments(), new Shape(1, 8, h, w)));
+            } else {
+                NDArray px = m.create(flip ? s.flippedPixels() : s.pixels(), new Shape(1, 3, h * 8, w * 8));
+                parts.add(sd.vae().encodeMoments(px.toType(computeType, false)).toType(DataType.FLOAT32, false));
+            }
+        }
+        return parts.size() == 1 ? parts.get(0) : NDArrays.concat(new NDList(parts), 0);
+    }
+
+    /** Text-encoder context of the batch's (augmented) captions; cached per caption while the encoder is frozen. */
+    private NDArray context(NDManager m, int[] batch, int epoch) {
+        List<NDArray> parts = new ArrayList<>();
+        for (int idx : batch) {
+            String caption = augment.apply(items.get(idx).caption(),
+                    streams.random(SeedStreams.CAPTION, (long) epoch * items.size() + idx));
+            float[] cached = teTargets.isEmpty() ? contextCache.get(caption) : null;
+            if (cached != null) {
+                parts.add(m.create(cached, new Shape(1, 77, sd.textEncoder().config().hiddenSize())));
+                continue;
+            }
+            NDArray ctx = sd.encodePrompt(m, caption, config.clipSkip()).toType(DataType.FLOAT32, false);
+            if (teTargets.isEmpty() && contextCache.size() < 10_000) {
+                contextCache.put(caption, ctx.toFloatArray());
+            }
+            parts.add(ctx);
+        }
+        return parts.size() == 1 ? parts.get(0) : NDArrays.concat(new NDList(parts), 0);
+    }
+
+    @Override
+    public LoraNetwork network() {
+        return network;
+    }
+
+    @Override
+    public Map<String, ParamGroup> parameterGroups() {
+        Map<String, ParamGroup> groups = new LinkedHashMap<>();
+        Map<String, NDArray> te = new LinkedHashMap<>();
+        Map<String, NDArray> unet = new LinkedHashMap<>();
+        network.namedArrays().forEach((k, a) -> (k.startsWith(LoraTargets.TEXT_ENCODER + "_") ? te : unet).put(k, a));
+        if (!te.isEmpty()) {
+            groups.put("text_encoder", new ParamGroup(config.effectiveTextEncoderLr(), te));
+        }
+        if (!unet.isEmpty()) {
+            groups.put("unet", new ParamGroup(config.effectiveUnetLr(), unet));
+        }
+        return groups;
+    }
+
+    @Override
+    public void saveAdapter(Path target, Map<String, String> metadata) throws IOException {
+        KohyaLoraWriter.write(network, target,
+                config.savePrecision() == org.lorastudio.config.SavePrecision.FP16 ? DType.F16 : DType.F32, metadata);
+    }
+
+    @Override
+    @SuppressWarnings("try")
+    public List<Path> sample(NDManager manager, int step, Path samplesDir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        network.setTraining(false);
+        try (NoGrad g = NoGrad.enter()) {
+            List<String> prompts = config.samplePrompts();
+            for (int k = 0; k < prompts.size(); k++) {
+                TextToImage.Request req = new TextToImage.Request(prompts.get(k), config.sampleNegativePrompt(),
+                        config.sampleSeed(), config.sampleSteps(), config.sampleSampler(),
+                        (float) config.sampleGuidance(), config.resolution(), config.resolution(), config.clipSkip());
+                TextToImage.Result r = TextToImage.generate(sd, manager, req, null, (i, n) -> { }, () -> false);
+                Path file = samplesDir.resolve(String.format("step%06d-p%d.png", step, k));
+                AtomicFiles.write(file, out -> ImageIO.write(r.toImage(), "png", out));
+                files.add(file);
+            }
+        } finally {
+            network.setTraining(true);
+        }
+        return files;
+    }
+
+    @Override
+    public org.lorastudio.run.DatasetFingerprint fingerprint() throws IOException {
+        org.lorastudio.dataset.DatasetFingerprint f = org.lorastudio.dataset.DatasetFingerprint.of(dataset);
+        return new org.lorastudio.run.DatasetFingerprint(f.sha256(), f.itemCount());
+    }
+
+    @Override
+    public Map<String, String> adapterMetadata() {
+        return KohyaMetadata.of(config, dataset, items.size(), buckets);
+    }
+
+    /** The loaded model (for tests and the studio's preview). */
+    public StableDiffusion model() {
+        return sd;
+    }
+
+    @Override
+    public void close() {
+        if (network != null) {
+            network.detach();
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package org.lorastudio.train;
+
+/** Test access to the trainer's package-private hooks. */
+public final class TrainerTestAccess {
+    private TrainerTestAccess() {
+    }
+
+    public static void stopAfter(Trainer trainer, int step) {
+        trainer.stopAfter(step);
+    }
+}

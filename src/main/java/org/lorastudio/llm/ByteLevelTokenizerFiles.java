@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.lorastudio.util.AtomicFiles;
@@ -18,7 +20,10 @@ import org.lorastudio.util.AtomicFiles;
  * by tests; the output is a pure function of the arguments (stable key order, no timestamps).
  */
 public final class ByteLevelTokenizerFiles {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectWriter PRETTY = JSON.writer(new DefaultPrettyPrinter()
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n")));
 
     private ByteLevelTokenizerFiles() {
     }
@@ -127,7 +132,7 @@ public final class ByteLevelTokenizerFiles {
 
     private static String write(ObjectNode root) {
         try {
-            return JSON.writeValueAsString(root) + "\n";
+            return PRETTY.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -59,6 +59,20 @@ public final class LlmDataChecker {
         }
     }
 
+    /**
+     * The entry point for {@code lorastudio dataset check FILE}: with {@code modelFolder} the lengths are checked
+     * with the model's tokenizer against {@code maxSeqLength}; without it, everything but the lengths.
+     */
+    public static Report checkFile(Path data, Optional<Path> modelFolder, PromptTemplate template,
+                                   int maxSeqLength) {
+        if (modelFolder.isEmpty()) {
+            return check(data);
+        }
+        try (LlmTokenizer tokenizer = LlmTokenizer.fromFolder(modelFolder.get())) {
+            return check(data, tokenizer, template, maxSeqLength);
+        }
+    }
+
     /** Checks without a tokenizer (no length checks). */
     public static Report check(Path data) {
         return check(data, null, PromptTemplate.ALPACA, Integer.MAX_VALUE);

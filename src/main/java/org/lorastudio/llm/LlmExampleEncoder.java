@@ -36,7 +36,7 @@ public final class LlmExampleEncoder {
         this.trainOnInputs = trainOnInputs;
         this.eosText = tokenizer.eosToken().orElse("");
         this.chat = tokenizer.chatFormat();
-        this.bos = tokenizer.addsBos() ? new long[] {tokenizer.bosId().getAsLong()} : new long[0];
+        this.bos = tokenizer.prefixIds();
     }
 
     /** The encoder of a training config ({@code prompt_template}, {@code max_seq_length}, {@code train_on_inputs}). */

@@ -63,8 +63,8 @@ public final class LlmTokenizer implements AutoCloseable {
     public static LlmTokenizer fromFolder(Path folder) {
         Path file = folder.resolve("tokenizer.json");
         if (!Files.isRegularFile(file)) {
-            throw new UserException(folder + " has no tokenizer.json — LoRA Studio reads Hugging Face fast tokenizers;"
-                    + " download tokenizer.json with the model (a sentencepiece tokenizer.model alone is not enough).");
+            throw new UserException(folder + " has no tokenizer.json — LoRA Studio reads Hugging Face fast"
+                    + " tokenizers; download tokenizer.json with the model (a sentencepiece tokenizer.model alone is not enough).");
         }
         JsonNode config = JSON.createObjectNode();
         Path cfg = folder.resolve("tokenizer_config.json");
@@ -152,10 +152,25 @@ public final class LlmTokenizer implements AutoCloseable {
         return idOf(Optional.of(token));
     }
 
+    /**
+     * The ids {@link #encode(String)} puts before the text (usually just BOS; empty when nothing is added), found by
+     * comparing an encoding with and without special tokens, so it also works when only the post-processor knows.
+     */
+    public long[] prefixIds() {
+        long[] with = encode("a", true);
+        long[] without = encode("a", false);
+        for (int start = 0; start + without.length <= with.length; start++) {
+            if (java.util.Arrays.equals(with, start, start + without.length, without, 0, without.length)) {
+                return java.util.Arrays.copyOf(with, start);
+            }
+        }
+        return new long[0];
+    }
+
     /** Whether encoding with special tokens starts with BOS. */
     public boolean addsBos() {
-        long[] ids = encode("a", true);
-        return bosId.isPresent() && ids.length > 0 && ids[0] == bosId.getAsLong();
+        long[] prefix = prefixIds();
+        return prefix.length > 0 && (bosId.isEmpty() || prefix[0] == bosId.getAsLong());
     }
 
     public OptionalLong bosId() {

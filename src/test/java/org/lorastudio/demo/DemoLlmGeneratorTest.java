@@ -63,7 +63,8 @@ class DemoLlmGeneratorTest {
                     e -> assertThat(e.input()).isNotEmpty());
             LlmDataChecker.Report r = LlmDataChecker.check(data, tok, PromptTemplate.ALPACA, 320);
             assertThat(r.problems()).isEmpty();
-            assertThat(r.maxTokens().orElseThrow()).isLessThan(300); // byte tokens: demo-llm.yaml needs max_seq_length >= 300
+            // byte-level tokens: demo-llm.yaml needs max_seq_length >= 300
+            assertThat(r.maxTokens().orElseThrow()).isLessThan(300);
         }
     }
 }

@@ -41,8 +41,7 @@ class CausalLmLossTest {
 
     /**
      * LoRA r 8 on q_proj/v_proj of llama-tiny-a, AdamW lr 1e-3, 20 steps on four fixed sequences whose second half
-     * is the response: the loss must fall by more than 10 % and keep falling. Every step runs in an NDScope; the model manager must
-     * not grow across steps.
+     * is the response: the loss must fall by more than 10 % and keep falling. Every step runs in an NDScope.
      */
     @Test
     @SuppressWarnings("try")

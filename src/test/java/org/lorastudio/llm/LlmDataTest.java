@@ -195,5 +195,7 @@ class LlmDataTest {
         assertThat(r.lines().get(0)).isEqualTo("c.jsonl: 6 examples (jsonl), 2 errors, 4 warnings");
         assertThat(r.lines()).anyMatch(l -> l.startsWith("ERROR  c.jsonl:6: not valid JSON"));
         assertThat(LlmDataChecker.check(f).truncated()).isEmpty();
+        assertThat(LlmDataChecker.checkFile(f, java.util.Optional.of(tokDir), PromptTemplate.ALPACA, 256).problems())
+                .isEqualTo(r.problems());
     }
 }

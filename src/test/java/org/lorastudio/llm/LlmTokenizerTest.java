@@ -45,6 +45,7 @@ class LlmTokenizerTest {
                 "{\"add_bos_token\": false, \"bos_token\": \"<s>\", \"eos_token\": {\"content\": \"</s>\"}}");
         try (LlmTokenizer t = LlmTokenizer.fromFolder(dir)) {
             assertThat(t.encode("ab")).containsExactly(3 + 'a', 3 + 'b');
+            assertThat(t.prefixIds()).isEmpty();
             assertThat(t.eosId()).hasValue(2);
             assertThat(t.padId()).isEqualTo(2); // no pad token: EOS pads
         }
@@ -57,6 +58,11 @@ class LlmTokenizerTest {
         try (LlmTokenizer t = LlmTokenizer.fromFolder(dir)) {
             assertThat(t.encode("a")).containsExactly(1, 3 + 'a');
             assertThat(t.bosId()).isEmpty(); // unknown without tokenizer_config; the post-processor still adds it
+            assertThat(t.prefixIds()).containsExactly(1);
+            assertThat(t.addsBos()).isTrue();
+            TokenizedExample e = new LlmExampleEncoder(t, org.lorastudio.config.PromptTemplate.PLAIN, 64, false)
+                    .encode(new LlmExample.Text("ab", "x"));
+            assertThat(e.inputIds()).containsExactly(1, 3 + 'a', 3 + 'b'); // no eos_token known: none appended
         }
     }
 

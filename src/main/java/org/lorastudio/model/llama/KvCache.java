@@ -27,7 +27,7 @@ public final class KvCache implements AutoCloseable {
         return length;
     }
 
-    /** Appends {@code k}, {@code v} (B, kv_heads, T, d) to layer {@code layer}; returns the full (B, kv_heads, S, d). */
+    /** Appends {@code k}, {@code v} (B, kv_heads, T, d) to a layer; returns the full (B, kv_heads, S, d). */
     NDArray[] append(int layer, NDArray k, NDArray v) {
         keys[layer] = extend(keys[layer], k);
         values[layer] = extend(values[layer], v);

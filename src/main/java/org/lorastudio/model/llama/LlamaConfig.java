@@ -140,7 +140,8 @@ public record LlamaConfig(String modelType, int vocabSize, int hiddenSize, int i
         }
         Optional<Integer> window = Optional.empty();
         JsonNode sw = root.get("sliding_window");
-        boolean useWindow = "mistral".equals(type) || "qwen2".equals(type) && root.path("use_sliding_window").asBoolean();
+        boolean useWindow = "mistral".equals(type)
+                || "qwen2".equals(type) && root.path("use_sliding_window").asBoolean();
         if (useWindow && sw != null && !sw.isNull()) {
             window = Optional.of(ints.get("sliding_window", null));
         }

@@ -88,7 +88,8 @@ public final class LlamaForCausalLM extends Module {
                 for (Map.Entry<String, Weights.TensorRef> e : Weights.refs(f, this::modelKey).entrySet()) {
                     if (refs.put(e.getKey(), e.getValue()) != null) {
                         throw new UserException("tensor '" + e.getKey() + "' appears in two shards of " + folder
-                                + " (" + refs.get(e.getKey()).file().path().getFileName() + ", " + p.getFileName() + ")");
+                                + " (" + refs.get(e.getKey()).file().path().getFileName() + ", " + p.getFileName()
+                                + ")");
                     }
                 }
             }

@@ -76,7 +76,8 @@ class LlamaConfigTest {
         float[] plain = LlamaRotaryEmbedding.inverseFrequencies(LlamaConfig.fromJson(n, "c"));
         assertThat(scaled[0]).isEqualTo(plain[0]); // wavelength 2π < 8192/4
         int last = plain.length - 1; // wavelength far above 8192: divided by factor
-        assertThat((double) scaled[last]).isCloseTo(plain[last] / 8.0, org.assertj.core.data.Percentage.withPercentage(1e-4));
+        assertThat((double) scaled[last]).isCloseTo(plain[last] / 8.0,
+                org.assertj.core.data.Percentage.withPercentage(1e-4));
         for (int j = 0; j < plain.length; j++) {
             assertThat(scaled[j]).isBetween(plain[j] / 8f * 0.99999f, plain[j] * 1.00001f);
         }
@@ -101,7 +102,8 @@ class LlamaConfigTest {
             b.write(dir.resolve("model-00002-of-00002.safetensors"));
         }
         Files.writeString(dir.resolve("model.safetensors.index.json"), index.toString());
-        try (NDManager m = NDManager.newBaseManager(); SafetensorsFile ref = Fixtures.open("llama-tiny-a/reference.safetensors")) {
+        try (NDManager m = NDManager.newBaseManager();
+             SafetensorsFile ref = Fixtures.open("llama-tiny-a/reference.safetensors")) {
             LlamaForCausalLM model = LlamaForCausalLM.fromPretrained(dir, m);
             double err = Fixtures.relL2(model.forward(Fixtures.tensor(ref, "input_ids", m)),
                     Fixtures.tensor(ref, "logits.base", m));

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
                 RunsCommand.class,
                 GenerateCommand.class,
                 TrainCommand.class,
+                GenerateTextCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Cli implements Runnable {

@@ -303,7 +303,7 @@ public final class Trainer {
             optimizers.values().forEach(Optimizer::close);
         }
         finish(status, step, elapsedBefore);
-        List<Path> allLora = run.loraFiles();
+        List<Path> allLora = loraFiles.stream().filter(Files::exists).toList();
         emit(new TrainingEvent.Finished(run.dir(), status.name().toLowerCase(java.util.Locale.ROOT), step, allLora,
                 lastLoss, (System.nanoTime() - t0) / 1e9));
         return status;
@@ -415,7 +415,7 @@ public final class Trainer {
                     .sorted(Comparator.comparingInt(p -> stepOf(p, prefix))).toList();
         }
         for (int i = 0; i < steps.size() - config.saveLastN().get(); i++) {
-            Files.deleteIfExists(steps.get(i));
+            Checkpoint.deleteTree(steps.get(i)); // a file, or a PEFT adapter folder
         }
     }
 

@@ -14,7 +14,9 @@ public final class TrainingTasks {
         if (config.modelType() == ModelType.SD15) {
             return new SdTrainingTask(config);
         }
-        throw new UserException("model_type: " + config.modelType().yamlName() + " training is not available in"
-                + " this version yet");
+        if (config.modelType() == ModelType.LLM) {
+            return new org.lorastudio.train.llm.LlmTrainingTask(config);
+        }
+        throw new UserException("model_type: " + config.modelType().yamlName() + " is not supported");
     }
 }

@@ -142,31 +142,36 @@ public final class LossCurves {
     }
 
     /**
-     * At most {@code maxPoints} points that draw like the whole curve: the x range is cut into
-     * {@code maxPoints / 2} buckets and each keeps its lowest and highest point, in x order, so spikes survive
-     * (an average would hide a diverging step). Curves already small enough are returned as they are.
+     * At most {@code maxPoints} points that draw like the whole curve: the first and last point, and between them
+     * the x range cut into {@code (maxPoints - 2) / 2} buckets that each keep their lowest and highest point, in
+     * x order, so spikes survive (an average would hide a diverging step). Small curves are returned as they are.
      */
     public static Curve decimate(Curve c, int maxPoints) {
         int n = c.size();
-        if (n <= maxPoints || maxPoints < 2) {
+        if (n <= maxPoints || maxPoints < 4) {
             return c;
         }
-        int buckets = maxPoints / 2;
-        double x0 = c.x()[0];
-        double span = c.x()[n - 1] - x0;
-        double[] ox = new double[buckets * 2];
-        double[] oy = new double[buckets * 2];
-        int out = 0;
-        int i = 0;
-        for (int b = 0; b < buckets && i < n; b++) {
+        // the first and last points are kept so the x range stays exact; the rest go into buckets
+        int buckets = (maxPoints - 2) / 2;
+        double[] cx = c.x();
+        double[] cy = c.y();
+        double x0 = cx[1];
+        double span = cx[n - 2] - x0;
+        double[] ox = new double[maxPoints];
+        double[] oy = new double[maxPoints];
+        ox[0] = cx[0];
+        oy[0] = cy[0];
+        int out = 1;
+        int i = 1;
+        for (int b = 0; b < buckets && i < n - 1; b++) {
             double limit = b == buckets - 1 ? Double.POSITIVE_INFINITY : x0 + span * (b + 1) / buckets;
             int lo = -1;
             int hi = -1;
-            for (; i < n && c.x()[i] < limit; i++) {
-                if (lo < 0 || c.y()[i] < c.y()[lo]) {
+            for (; i < n - 1 && cx[i] < limit; i++) {
+                if (lo < 0 || cy[i] < cy[lo]) {
                     lo = i;
                 }
-                if (hi < 0 || c.y()[i] > c.y()[hi]) {
+                if (hi < 0 || cy[i] > cy[hi]) {
                     hi = i;
                 }
             }
@@ -175,13 +180,15 @@ public final class LossCurves {
             }
             int first = Math.min(lo, hi);
             int second = Math.max(lo, hi);
-            ox[out] = c.x()[first];
-            oy[out++] = c.y()[first];
+            ox[out] = cx[first];
+            oy[out++] = cy[first];
             if (second != first) {
-                ox[out] = c.x()[second];
-                oy[out++] = c.y()[second];
+                ox[out] = cx[second];
+                oy[out++] = cy[second];
             }
         }
+        ox[out] = cx[n - 1];
+        oy[out++] = cy[n - 1];
         return new Curve(c.label(), Arrays.copyOf(ox, out), Arrays.copyOf(oy, out));
     }
 

@@ -130,8 +130,8 @@ public final class CompareScreen implements Screen {
         StringConverter<RunRow> text = new StringConverter<>() {
             @Override
             public String toString(RunRow r) {
-                return r == null ? "" : r.name() + "\n" + RunColumn.DATE.format(r) + " · " + r.status()
-                        + " · loss " + RunColumn.FINAL_LOSS.format(r);
+                return r == null ? "" : r.name() + "\n" + RunColumn.DATE.format(r) + " · loss "
+                        + RunColumn.FINAL_LOSS.format(r) + (r.status().equals("completed") ? "" : " · " + r.status());
             }
 
             @Override
@@ -163,7 +163,7 @@ public final class CompareScreen implements Screen {
         // ---- config diff and chart ------------------------------------------------------------------------
         diffTable.setId("diff-table");
         diffTable.setPlaceholder(new Label("Pick two to four runs on the left."));
-        diffTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        diffTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         ToggleButton byStep = new ToggleButton("Step");
         ToggleButton byEpoch = new ToggleButton("Epoch");
         byStep.setSelected(true);
@@ -278,7 +278,8 @@ public final class CompareScreen implements Screen {
         }
         TableColumn<DiffLine, String> key = new TableColumn<>("Key");
         key.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(d.getValue().key()));
-        key.setPrefWidth(200);
+        key.setPrefWidth(180);
+        key.setMaxWidth(260);
         key.setSortable(false);
         diffTable.getColumns().add(key);
         for (int i = 0; i < r.runs().size(); i++) {

@@ -163,7 +163,7 @@ public final class CompareScreen implements Screen {
         // ---- config diff and chart ------------------------------------------------------------------------
         diffTable.setId("diff-table");
         diffTable.setPlaceholder(new Label("Pick two to four runs on the left."));
-        diffTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
+        diffTable.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
         ToggleButton byStep = new ToggleButton("Step");
         ToggleButton byEpoch = new ToggleButton("Epoch");
         byStep.setSelected(true);
@@ -278,14 +278,14 @@ public final class CompareScreen implements Screen {
         }
         TableColumn<DiffLine, String> key = new TableColumn<>("Key");
         key.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(d.getValue().key()));
-        key.setPrefWidth(180);
-        key.setMaxWidth(260);
+        key.setPrefWidth(190);
         key.setSortable(false);
         diffTable.getColumns().add(key);
         for (int i = 0; i < r.runs().size(); i++) {
             int run = i;
             TableColumn<DiffLine, String> col = new TableColumn<>(r.runs().get(i).label());
             col.setSortable(false);
+            col.setPrefWidth(190);
             col.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(d.getValue().values().get(run)));
             col.setCellFactory(x -> new TableCell<>() {
                 @Override

@@ -1,15 +1,89 @@
 package org.lorastudio.ui.generate;
 
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import javafx.application.Platform;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ObjectProperty;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
 import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Slider;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SpinnerValueFactory;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
+import javafx.scene.image.ImageView;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
+import javafx.util.StringConverter;
+import org.lorastudio.config.Sampler;
 import org.lorastudio.ui.Screen;
 import org.lorastudio.ui.StudioContext;
 
-/** The Generate screen (placeholder until its issue lands). */
+/**
+ * The Generate screen (SPEC §7): base model plus LoRAs at chosen strengths, prompt and settings, an optional
+ * strength sweep (same seed), progress and cancel, the images, and Save.
+ */
 public final class GenerateScreen implements Screen {
-    private final Label root = new Label("Generate — coming soon");
+    private static final double PREVIEW = 256;
+
+    private final StudioContext context;
+    private final GenerationEngine engine = new GenerationEngine();
+    private final GenerateViewModel vm;
+    private final BorderPane root = new BorderPane();
+    private final VBox loraRows = new VBox(6);
+    private final FlowPane resultPane = new FlowPane(12, 12);
+    /** Bidirectional bindings to spinners hold their adapters weakly; keep them. */
+    private final List<Object> keep = new ArrayList<>();
 
     public GenerateScreen(StudioContext context) {
+        this(context, defaultModel(context));
+    }
+
+    /** With an explicit default base model (tests use the fixture). */
+    public GenerateScreen(StudioContext context, Path defaultModel) {
+        this.context = context;
+        this.vm = new GenerateViewModel(engine, defaultModel, context.background(), Platform::runLater);
+        vm.messageProperty().addListener((o, a, b) -> {
+            if (b != null && !b.isEmpty()) {
+                context.statusProperty().set(b);
+            }
+        });
+        build();
+    }
+
+    /** The demo model next to the workspace ({@code models/demo}, SPEC: product layout). */
+    static Path defaultModel(StudioContext context) {
+        Path parent = context.workspace().toAbsolutePath().getParent();
+        return (parent == null ? Path.of("models") : parent.resolve("models")).resolve("demo");
+    }
+
+    public GenerateViewModel viewModel() {
+        return vm;
     }
 
     @Override
@@ -20,5 +94,259 @@ public final class GenerateScreen implements Screen {
     @Override
     public Node view() {
         return root;
+    }
+
+    @Override
+    public boolean onCloseRequest() {
+        vm.cancel();
+        engine.close();
+        return true;
+    }
+
+    FlowPane resultPane() {
+        return resultPane;
+    }
+
+    private void build() {
+        root.getStyleClass().add("generate-screen");
+        GridPane form = new GridPane();
+        form.setHgap(8);
+        form.setVgap(8);
+        form.setPadding(new Insets(10));
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(90);
+        ColumnConstraints fields = new ColumnConstraints();
+        fields.setHgrow(Priority.ALWAYS);
+        form.getColumnConstraints().addAll(labels, fields);
+        int row = 0;
+
+        TextField model = new TextField();
+        model.textProperty().bindBidirectional(vm.modelPathProperty());
+        model.setId("model-path");
+        Button folder = new Button("Folder…");
+        folder.setTooltip(new Tooltip("A diffusers model folder"));
+        folder.setOnAction(e -> chooseModel(true));
+        Button file = new Button("File…");
+        file.setTooltip(new Tooltip("A single-file .safetensors checkpoint"));
+        file.setOnAction(e -> chooseModel(false));
+        HBox modelBox = new HBox(6, model, folder, file);
+        HBox.setHgrow(model, Priority.ALWAYS);
+        form.addRow(row++, new Label("Base model"), modelBox);
+
+        Button addLora = new Button("Add LoRA");
+        addLora.setOnAction(e -> vm.addLora("", 1.0));
+        vm.loras().addListener((ListChangeListener<GenerateViewModel.LoraRow>) c -> rebuildLoraRows());
+        VBox loraBox = new VBox(6, loraRows, addLora);
+        form.addRow(row++, new Label("LoRAs"), loraBox);
+
+        TextArea prompt = new TextArea();
+        prompt.setPrefRowCount(3);
+        prompt.setWrapText(true);
+        prompt.setId("prompt");
+        prompt.textProperty().bindBidirectional(vm.promptProperty());
+        prompt.setPromptText("a red circle on a white background");
+        form.addRow(row++, new Label("Prompt"), prompt);
+        TextArea negative = new TextArea();
+        negative.setPrefRowCount(2);
+        negative.setWrapText(true);
+        negative.textProperty().bindBidirectional(vm.negativePromptProperty());
+        negative.setPromptText("what to avoid (optional)");
+        form.addRow(row++, new Label("Negative"), negative);
+
+        Spinner<Integer> seed = intSpinner(0, Integer.MAX_VALUE, 1, vm.seedProperty().asObject());
+        seed.setPrefWidth(140);
+        Button random = new Button("Random");
+        random.setOnAction(e -> vm.randomSeed());
+        form.addRow(row++, new Label("Seed"), new HBox(6, seed, random));
+
+        ComboBox<Sampler> sampler = new ComboBox<>();
+        sampler.getItems().addAll(Sampler.values());
+        sampler.valueProperty().bindBidirectional(vm.samplerProperty());
+        sampler.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Sampler s) {
+                return s == null ? "" : s.yamlName() + " — " + s.description();
+            }
+
+            @Override
+            public Sampler fromString(String s) {
+                return null;
+            }
+        });
+        form.addRow(row++, new Label("Sampler"), sampler);
+
+        Spinner<Integer> steps = intSpinner(1, 1000, 1, vm.stepsProperty().asObject());
+        Spinner<Double> guidance = new Spinner<>(1.0, 30.0, vm.guidanceProperty().get(), 0.5);
+        guidance.setEditable(true);
+        ObjectProperty<Double> g = vm.guidanceProperty().asObject();
+        guidance.getValueFactory().valueProperty().bindBidirectional(g);
+        keep.add(g);
+        guidance.setPrefWidth(90);
+        steps.setPrefWidth(90);
+        form.addRow(row++, new Label("Steps"), new HBox(8, steps, new Label("Guidance"), guidance));
+
+        Spinner<Integer> w = intSpinner(64, 2048, 8, vm.widthProperty().asObject());
+        Spinner<Integer> h = intSpinner(64, 2048, 8, vm.heightProperty().asObject());
+        w.setPrefWidth(90);
+        h.setPrefWidth(90);
+        form.addRow(row++, new Label("Size"), new HBox(8, w, new Label("×"), h, new Label("px (multiples of 8)")));
+
+        CheckBox sweep = new CheckBox("Strength sweep of the first LoRA");
+        sweep.selectedProperty().bindBidirectional(vm.sweepProperty());
+        TextField strengths = new TextField();
+        strengths.textProperty().bindBidirectional(vm.sweepStrengthsProperty());
+        strengths.disableProperty().bind(vm.sweepProperty().not());
+        strengths.setTooltip(new Tooltip("Strengths, comma-separated; every image uses the same seed"));
+        form.addRow(row++, new Label("Sweep"), new VBox(4, sweep, strengths));
+
+        Button generate = new Button("Generate");
+        generate.setId("generate-button");
+        generate.setDefaultButton(true);
+        generate.setOnAction(e -> vm.generate());
+        generate.disableProperty().bind(vm.runningProperty());
+        Button cancel = new Button("Cancel");
+        cancel.setOnAction(e -> vm.cancel());
+        cancel.disableProperty().bind(vm.runningProperty().not());
+        form.addRow(row++, new Label(), new HBox(8, generate, cancel));
+        root.setOnKeyPressed(e -> {
+            if (new KeyCodeCombination(KeyCode.ENTER, KeyCombination.SHORTCUT_DOWN).match(e)
+                    && !vm.runningProperty().get()) {
+                vm.generate();
+            }
+        });
+
+        ScrollPane formScroll = new ScrollPane(form);
+        formScroll.setFitToWidth(true);
+        formScroll.setMinWidth(360);
+
+        ProgressBar bar = new ProgressBar(0);
+        bar.progressProperty().bind(vm.progressProperty());
+        bar.visibleProperty().bind(vm.runningProperty().or(vm.progressProperty().greaterThan(0)));
+        bar.setPrefWidth(260);
+        Label progress = new Label();
+        progress.textProperty().bind(vm.progressTextProperty());
+        Label message = new Label();
+        message.textProperty().bind(vm.messageProperty());
+        message.setWrapText(true);
+        message.setStyle("-fx-text-fill: #b3261e;");
+        HBox status = new HBox(10, bar, progress);
+        status.setAlignment(Pos.CENTER_LEFT);
+        VBox top = new VBox(4, status, message);
+        top.setPadding(new Insets(10, 10, 0, 10));
+
+        resultPane.setPadding(new Insets(10));
+        resultPane.setId("results");
+        vm.results().addListener((ListChangeListener<GenerateViewModel.ResultImage>) c -> rebuildResults());
+        ScrollPane resultScroll = new ScrollPane(resultPane);
+        resultScroll.setFitToWidth(true);
+        BorderPane right = new BorderPane(resultScroll);
+        right.setTop(top);
+        Label empty = new Label("Images appear here. The first run loads the model (a few seconds); later runs reuse"
+                + " it.");
+        empty.setPadding(new Insets(10));
+        empty.visibleProperty().bind(Bindings.isEmpty(vm.results()));
+        empty.managedProperty().bind(empty.visibleProperty());
+        resultPane.getChildren().add(empty);
+        keep.add(empty);
+
+        SplitPane split = new SplitPane(formScroll, right);
+        split.setDividerPositions(0.4);
+        SplitPane.setResizableWithParent(formScroll, false);
+        root.setCenter(split);
+    }
+
+    private Spinner<Integer> intSpinner(int min, int max, int step, ObjectProperty<Integer> value) {
+        Spinner<Integer> s = new Spinner<>();
+        s.setValueFactory(new SpinnerValueFactory.IntegerSpinnerValueFactory(min, max, value.get(), step));
+        s.setEditable(true);
+        s.getValueFactory().valueProperty().bindBidirectional(value);
+        keep.add(value);
+        return s;
+    }
+
+    private void rebuildLoraRows() {
+        loraRows.getChildren().clear();
+        for (GenerateViewModel.LoraRow r : vm.loras()) {
+            TextField file = new TextField();
+            file.textProperty().bindBidirectional(r.fileProperty());
+            file.setPromptText("path to a LoRA .safetensors");
+            Button browse = new Button("…");
+            browse.setTooltip(new Tooltip("Choose a LoRA file"));
+            browse.setOnAction(e -> {
+                FileChooser fc = new FileChooser();
+                fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("LoRA", "*.safetensors"));
+                File dir = context.runsDir().toFile();
+                if (dir.isDirectory()) {
+                    fc.setInitialDirectory(dir);
+                }
+                File f = fc.showOpenDialog(root.getScene().getWindow());
+                if (f != null) {
+                    r.fileProperty().set(f.getAbsolutePath());
+                }
+            });
+            Slider strength = new Slider(-1, 2, r.strengthProperty().get());
+            strength.valueProperty().bindBidirectional(r.strengthProperty());
+            strength.setMajorTickUnit(0.25);
+            strength.setBlockIncrement(0.05);
+            strength.setPrefWidth(120);
+            Label value = new Label();
+            value.textProperty().bind(r.strengthProperty().asString(Locale.ROOT, "%.2f"));
+            value.setMinWidth(36);
+            Button remove = new Button("✕");
+            remove.setTooltip(new Tooltip("Remove this LoRA"));
+            remove.setOnAction(e -> vm.loras().remove(r));
+            HBox line = new HBox(6, file, browse, strength, value, remove);
+            line.setAlignment(Pos.CENTER_LEFT);
+            HBox.setHgrow(file, Priority.ALWAYS);
+            loraRows.getChildren().add(line);
+        }
+    }
+
+    private void rebuildResults() {
+        resultPane.getChildren().removeIf(n -> n.getStyleClass().contains("result-card"));
+        for (GenerateViewModel.ResultImage img : vm.results()) {
+            ImageView view = new ImageView(img.image());
+            double scale = Math.min(PREVIEW / img.image().getWidth(), PREVIEW / img.image().getHeight());
+            view.setFitWidth(img.image().getWidth() * scale);
+            view.setFitHeight(img.image().getHeight() * scale);
+            // small images (64 px on the demo model) are shown enlarged without blurring
+            view.setSmooth(scale < 1);
+            Label label = new Label(img.label() + " · seed " + img.seed());
+            Button save = new Button("Save…");
+            save.setOnAction(e -> save(img));
+            VBox card = new VBox(4, view, label, save);
+            card.getStyleClass().add("result-card");
+            card.setStyle("-fx-padding: 6; -fx-background-color: #f6f6f6; -fx-border-color: #ddd;");
+            resultPane.getChildren().add(card);
+        }
+    }
+
+    private void save(GenerateViewModel.ResultImage img) {
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Save image");
+        fc.setInitialFileName("generated-" + img.seed() + "-" + img.label().replaceAll("[^A-Za-z0-9.]+", "_")
+                + ".png");
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("PNG image", "*.png"));
+        File f = fc.showSaveDialog(root.getScene().getWindow());
+        if (f != null) {
+            vm.save(img, f.toPath());
+        }
+    }
+
+    private void chooseModel(boolean folder) {
+        File f;
+        if (folder) {
+            DirectoryChooser dc = new DirectoryChooser();
+            dc.setTitle("Base model folder (diffusers)");
+            f = dc.showDialog(root.getScene().getWindow());
+        } else {
+            FileChooser fc = new FileChooser();
+            fc.setTitle("Base model file");
+            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("safetensors", "*.safetensors"));
+            f = fc.showOpenDialog(root.getScene().getWindow());
+        }
+        if (f != null) {
+            vm.modelPathProperty().set(f.getAbsolutePath());
+        }
     }
 }

@@ -1,5 +1,6 @@
 package org.lorastudio.notes;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -11,9 +12,11 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.lorastudio.compare.FlatConfig;
+import org.lorastudio.config.ConfigLoader;
 import org.lorastudio.config.ConfigField;
 import org.lorastudio.config.ConfigFields;
 import org.lorastudio.config.Section;
+import org.lorastudio.util.UserException;
 
 /**
  * What changed in a run's config compared with its parent (SPEC §7 Notes: "Config changes — filled in
@@ -69,7 +72,46 @@ public record ConfigChanges(String parentId, String parentReason, List<Group> gr
     }
 
     /**
-     * The diff from {@code parentYaml} to {@code childYaml}.
+     * The diff between two runs' config files, compared as resolved configs: each is loaded (defaults filled in)
+     * and written out for {@code childDir}, so a key left at its default in one file and written out in the other
+     * is no change, and relative paths compare by where they point. A config this studio cannot load (an older
+     * version's, or one edited by hand into an invalid state) is compared as written.
+     */
+    public static ConfigChanges between(String parentId, String parentReason, String parentYaml, Path parentDir,
+                                        String childYaml, Path childDir) {
+        ConfigChanges resolved = between(parentId, parentReason, resolved(parentYaml, parentDir, childDir),
+                resolved(childYaml, childDir, childDir));
+        // show values as the user wrote them (2e-4, not 2.0e-4) wherever the file has the key
+        Map<String, FlatConfig.Value> before = flatOrEmpty(parentYaml);
+        Map<String, FlatConfig.Value> after = flatOrEmpty(childYaml);
+        List<Change> shown = new ArrayList<>();
+        for (Group g : resolved.groups()) {
+            for (Change c : g.changes()) {
+                shown.add(new Change(c.key(), before.containsKey(c.key()) ? text(before.get(c.key())) : c.before(),
+                        after.containsKey(c.key()) ? text(after.get(c.key())) : c.after()));
+            }
+        }
+        return new ConfigChanges(parentId, parentReason, group(shown));
+    }
+
+    private static String resolved(String yaml, Path dir, Path writtenFor) {
+        try {
+            return ConfigLoader.load(yaml, "config.yaml", dir, List.of()).config().toYaml(writtenFor);
+        } catch (UserException e) {
+            return yaml;
+        }
+    }
+
+    private static Map<String, FlatConfig.Value> flatOrEmpty(String yaml) {
+        try {
+            return FlatConfig.parse(yaml, "config.yaml").values();
+        } catch (UserException e) {
+            return Map.of();
+        }
+    }
+
+    /**
+     * The diff from {@code parentYaml} to {@code childYaml}, key by key as written.
      *
      * @throws org.lorastudio.util.UserException when either is not YAML
      */

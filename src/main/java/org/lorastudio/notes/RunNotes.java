@@ -75,7 +75,8 @@ public final class RunNotes {
             return ConfigChanges.none();
         }
         RunFolder p = parent.get().folder();
-        return ConfigChanges.between(p.id().value(), parent.get().reason(), p.configText(), run.configText());
+        return ConfigChanges.between(p.id().value(), parent.get().reason(), p.configText(), p.dir(), run.configText(),
+                run.dir());
     }
 
     /**

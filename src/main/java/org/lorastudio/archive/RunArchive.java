@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.eclipse.jgit.api.AddCommand;
 import org.eclipse.jgit.api.CommitCommand;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.EmptyCommitException;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
@@ -228,6 +229,9 @@ public final class RunArchive {
         CommitCommand commit = git.commit().setMessage(message).setAllowEmpty(false).setSign(false);
         try {
             if (git.getRepository().resolve(Constants.HEAD) != null) {
+                if (!hasStagedChanges(git, only)) {
+                    return Optional.empty();
+                }
                 only.forEach(commit::setOnly);
             }
             applyDefaultIdentity(git.getRepository(), commit);
@@ -237,6 +241,15 @@ public final class RunArchive {
         } catch (IOException e) {
             throw new org.eclipse.jgit.api.errors.JGitInternalException(e.getMessage(), e);
         }
+    }
+
+    /** True when the index differs from HEAD in one of {@code paths} (they were just added or removed). */
+    private static boolean hasStagedChanges(Git git, List<String> paths) throws GitAPIException {
+        var status = git.status();
+        paths.forEach(status::addPath);
+        Status s = status.call();
+        Set<String> wanted = Set.copyOf(paths);
+        return Stream.of(s.getAdded(), s.getChanged(), s.getRemoved()).flatMap(Set::stream).anyMatch(wanted::contains);
     }
 
     /** Uses the user's Git identity when configured, else "LoRA Studio" rather than the OS account name. */

@@ -19,10 +19,15 @@ import org.eclipse.jgit.api.AddCommand;
 import org.eclipse.jgit.api.CommitCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.Status;
+import org.eclipse.jgit.api.StatusCommand;
 import org.eclipse.jgit.api.errors.EmptyCommitException;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.JGitInternalException;
+import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.UserConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.lorastudio.config.ConfigLoader;
@@ -239,13 +244,13 @@ public final class RunArchive {
         } catch (EmptyCommitException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new org.eclipse.jgit.api.errors.JGitInternalException(e.getMessage(), e);
+            throw new JGitInternalException(e.getMessage(), e);
         }
     }
 
     /** True when the index differs from HEAD in one of {@code paths} (they were just added or removed). */
     private static boolean hasStagedChanges(Git git, List<String> paths) throws GitAPIException {
-        var status = git.status();
+        StatusCommand status = git.status();
         paths.forEach(status::addPath);
         Status s = status.call();
         Set<String> wanted = Set.copyOf(paths);
@@ -254,9 +259,9 @@ public final class RunArchive {
 
     /** Uses the user's Git identity when configured, else "LoRA Studio" rather than the OS account name. */
     private static void applyDefaultIdentity(Repository repo, CommitCommand commit) {
-        org.eclipse.jgit.lib.UserConfig user = repo.getConfig().get(org.eclipse.jgit.lib.UserConfig.KEY);
+        UserConfig user = repo.getConfig().get(UserConfig.KEY);
         if (user.isAuthorNameImplicit() || user.isAuthorEmailImplicit()) {
-            org.eclipse.jgit.lib.PersonIdent ident = new org.eclipse.jgit.lib.PersonIdent(
+            PersonIdent ident = new PersonIdent(
                     user.isAuthorNameImplicit() ? IDENT_NAME : user.getAuthorName(),
                     user.isAuthorEmailImplicit() ? "lorastudio@localhost" : user.getAuthorEmail());
             commit.setAuthor(ident).setCommitter(ident);
@@ -265,7 +270,7 @@ public final class RunArchive {
 
     private static Set<String> trackedUnder(Repository repo, String prefix) throws IOException {
         Set<String> out = new LinkedHashSet<>();
-        var dc = repo.readDirCache();
+        DirCache dc = repo.readDirCache();
         for (int i = 0; i < dc.getEntryCount(); i++) {
             String p = dc.getEntry(i).getPathString();
             if (p.startsWith(prefix)) {

@@ -1,5 +1,6 @@
 package org.lorastudio.notes;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -160,7 +161,30 @@ public record ConfigChanges(String parentId, String parentReason, List<Group> gr
     }
 
     private static String text(FlatConfig.Value v) {
-        return v == null ? "—" : v.text();
+        return v == null ? "—" : v.canonical().startsWith("n:") ? number(v.text()) : v.text();
+    }
+
+    /**
+     * A number in one spelling whichever way the file wrote it, so a diff never reads {@code 1e-3 → 5.0e-4}:
+     * small values (learning rates) as {@code 5e-4} or {@code 1.5e-4}, others as plain decimals.
+     */
+    static String number(String text) {
+        BigDecimal d;
+        try {
+            d = new BigDecimal(text.replace("_", "").replaceFirst("^\\+", "")).stripTrailingZeros();
+        } catch (NumberFormatException e) {
+            return text; // .inf, .nan, hex: shown as written
+        }
+        if (d.signum() == 0) {
+            return "0";
+        }
+        if (d.abs().compareTo(new BigDecimal("0.01")) >= 0) {
+            return d.toPlainString();
+        }
+        String digits = d.unscaledValue().abs().toString();
+        int exponent = digits.length() - 1 - d.scale();
+        String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+        return (d.signum() < 0 ? "-" : "") + mantissa + "e" + exponent;
     }
 
     public boolean isEmpty() {

@@ -122,9 +122,11 @@ public record DataSection(String location, CaptionSource source, int images, int
         lines.add("- **Resolution:** " + resolutionText());
         lines.add("- **Captions:** " + captionStyle + captionSample.map(s -> ", e.g. \"" + escape(s) + "\"")
                 .orElse(""));
-        if (!topTags.isEmpty()) {
-            lines.add("- **Top tags:** " + String.join(", ", topTags.stream()
-                    .map(t -> escape(t.tag()) + " (" + t.count() + ")").toList()));
+        // a tag seen once says nothing about the data set (and prose captions are one "tag" each)
+        List<String> repeated = topTags.stream().filter(t -> t.count() >= 2)
+                .map(t -> escape(t.tag()) + " (" + t.count() + ")").toList();
+        if (!repeated.isEmpty()) {
+            lines.add("- **Top tags:** " + String.join(", ", repeated));
         }
         lines.add("- **Fingerprint:** `sha256:" + fingerprint.sha256() + "` (" + fingerprint.itemCount() + " items)");
         return String.join("\n", lines) + "\n";

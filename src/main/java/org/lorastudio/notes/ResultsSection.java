@@ -1,5 +1,6 @@
 package org.lorastudio.notes;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -48,7 +49,7 @@ public record ResultsSection(RunRecord record, LossSummary loss, List<String> lo
                 + (loss.minStep() == null ? "" : " at step " + loss.minStep())
                 + " — raw: last " + Formats.loss(loss.lastRaw()) + ", minimum " + Formats.loss(loss.minRaw()));
         Double seconds = m != null && m.durationSeconds() != null ? m.durationSeconds()
-                : record.duration(java.time.Instant.now()).map(d -> d.toMillis() / 1000.0).orElse(null);
+                : record.duration(Instant.now()).map(d -> d.toMillis() / 1000.0).orElse(null);
         lines.add("- **Duration:** " + Formats.duration(seconds)
                 + " · **Throughput:** " + (m == null || m.itemsPerSecond() == null ? "not measured"
                 : String.format(Locale.ROOT, "%.2f items/s", m.itemsPerSecond()))

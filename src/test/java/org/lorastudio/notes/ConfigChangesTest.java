@@ -43,6 +43,17 @@ class ConfigChangesTest {
     }
 
     @Test
+    void numbersReadTheSameWhicheverWayTheFileWroteThem() {
+        assertThat(ConfigChanges.number("5.0e-4")).isEqualTo("5e-4");
+        assertThat(ConfigChanges.number("0.00015")).isEqualTo("1.5e-4");
+        assertThat(ConfigChanges.number("1e-3")).isEqualTo("1e-3");
+        assertThat(ConfigChanges.number("16.0")).isEqualTo("16");
+        assertThat(ConfigChanges.number("0.05")).isEqualTo("0.05");
+        assertThat(ConfigChanges.number("-2e-5")).isEqualTo("-2e-5");
+        assertThat(ConfigChanges.number(".inf")).isEqualTo(".inf");
+    }
+
+    @Test
     void sameConfigAndNoParentReadPlainly() {
         assertThat(ConfigChanges.between("p", "parent run", "a: 1\n", "a: 1.0\n").content())
                 .isEqualTo("Compared with parent run `p`: no key changed (a re-run with the same config).\n");

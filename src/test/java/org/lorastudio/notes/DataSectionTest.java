@@ -25,7 +25,7 @@ class DataSectionTest {
     void theDataSectionDescribesTheScannedDataSet() throws IOException {
         Path data = workspace.resolve("datasets/neon");
         image(data.resolve("a.png"), 64, 64, "neon, rain, night street, wet pavement");
-        image(data.resolve("b.png"), 64, 64, "neon, rain, holographic billboard");
+        image(data.resolve("b.png"), 64, 64, "neon, rain, holographic billboard, crowd | people");
         image(data.resolve("c.png"), 96, 64, "neon, city, night street, crowd | people");
         Dataset ds = DatasetScanner.scan(data);
         DatasetFingerprint fp = DatasetFingerprint.of(ds);
@@ -38,9 +38,9 @@ class DataSectionTest {
                         + ".txt files)")
                 .contains("- **Images:** 3, 3 with a caption")
                 .contains("- **Resolution:** 64x64 to 96x64; most common 64x64 (2), 96x64 (1)")
-                .contains("- **Captions:** comma-separated tags, e.g. \"neon, rain, night street, wet pavement\"")
-                .contains("- **Top tags:** neon (3), night street (2), rain (2)")
-                .contains("crowd \\| people (1)")
+                .contains("- **Captions:** comma-separated tags, e.g. \"neon, city, night street, crowd \\| people\"")
+                .contains("- **Top tags:** neon (3), crowd \\| people (2), night street (2), rain (2)\n")
+                .doesNotContain("billboard (")
                 .contains("- **Fingerprint:** `sha256:" + fp.sha256() + "` (3 items)");
         assertThat(run.notesText()).contains("<!-- config-changes:begin").contains("No parent run");
         // starting again (a resumed run) replaces, never duplicates

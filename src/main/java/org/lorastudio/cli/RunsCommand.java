@@ -5,17 +5,26 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
+import org.lorastudio.archive.RunArchive;
+import org.lorastudio.archive.RunExport;
 import org.lorastudio.compare.ComparedRun;
 import org.lorastudio.compare.Comparison;
 import org.lorastudio.compare.Formats;
+import org.lorastudio.compare.Lineage;
 import org.lorastudio.compare.ReportFormat;
 import org.lorastudio.compare.RunSummary;
 import org.lorastudio.compare.Table;
+import org.lorastudio.notes.RunNotes;
+import org.lorastudio.notes.RunPlanner;
+import org.lorastudio.report.RunReport;
 import org.lorastudio.run.FinalMetrics;
 import org.lorastudio.run.MetricPoint;
 import org.lorastudio.run.RunCatalog;
@@ -32,12 +41,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code lorastudio runs}: list, show and compare past runs (SPEC §8). A thin front end over
- * {@link RunCatalog} and {@link Comparison}; everything it prints goes through picocli's writers.
+ * {@code lorastudio runs}: list, show and compare past runs, plan new ones from notes or by forking, keep them in
+ * Git, export and report them (SPEC §8, issue 5). A thin front end over {@link RunCatalog}, {@link Comparison},
+ * {@link RunPlanner}, {@link RunArchive}, {@link RunExport} and {@link RunReport}; everything it prints goes through
+ * picocli's writers. The workspace (the Git repository) is the runs folder's parent.
  */
 @Command(name = "runs", mixinStandardHelpOptions = true,
-        description = "List, show and compare runs in the runs folder.",
-        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Compare.class})
+        description = "List, show, compare, plan, archive and report runs in the runs folder.",
+        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Compare.class,
+                RunsCommand.NewRun.class, RunsCommand.Fork.class, RunsCommand.Report.class, RunsCommand.Export.class,
+                RunsCommand.GitCommand.class, RunsCommand.Commit.class, RunsCommand.History.class})
 final class RunsCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -91,9 +104,13 @@ final class RunsCommand implements Runnable {
             }
             Instant now = Instant.now();
             List<List<String>> rows = new ArrayList<>();
-            for (RunEntry e : shown) {
-                rows.add(e.readable().map(r -> row(RunSummary.of(r, metricsFor(e, r), now)))
+            // forks are indented under the run they were started from
+            for (Lineage.Node node : Lineage.tree(shown)) {
+                RunEntry e = node.entry();
+                List<String> row = new ArrayList<>(e.readable().map(r -> row(RunSummary.of(r, metricsFor(e, r), now)))
                         .orElseGet(() -> List.of(e.id().value(), "?", RunEntry.UNREADABLE, "—", "—", "—")));
+                row.set(0, node.prefix() + row.get(0));
+                rows.add(row);
                 if (!e.isReadable()) {
                     err.println("warning: " + e.problem());
                 }
@@ -308,6 +325,271 @@ final class RunsCommand implements Runnable {
             RunCatalog catalog = parent.catalog(runsDir);
             List<ComparedRun> loaded = runs.stream().map(catalog::resolve).map(ComparedRun::load).toList();
             spec.commandLine().getOut().print(Comparison.of(loaded, Instant.now()).render(format));
+        }
+    }
+
+    /** The workspace: the runs folder's parent, where {@code runs git init} makes the repository. */
+    Path workspace(Path subOption) {
+        return catalog(subOption).dir().toAbsolutePath().normalize().getParent();
+    }
+
+    /** {@code runs new --from-notes FILE}. */
+    @Command(name = "new", mixinStandardHelpOptions = true,
+            description = "Plan a run from the first ```yaml block of a Markdown file (validated like a config).")
+    static final class NewRun implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @ParentCommand
+        RunsCommand parent;
+
+        @Option(names = "--runs-dir", paramLabel = "DIR",
+                description = "Runs folder (default: the config's output_dir, else the default runs folder).")
+        Path runsDir;
+
+        @Option(names = "--from-notes", required = true, paramLabel = "FILE",
+                description = "Markdown file with the config in a ```yaml block; line numbers in errors are its lines.")
+        Path notes;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a key (repeatable).")
+        List<String> overrides = new ArrayList<>();
+
+        @Override
+        public Integer call() throws IOException {
+            Path dir = runsDir != null ? runsDir : parent.runsDir;
+            if (dir == null) {
+                dir = org.lorastudio.notes.MarkdownConfig.load(notes, overrides).config().outputDir()
+                        .map(p -> p.resolved()).orElse(parent.catalog(null).dir());
+            }
+            RunFolder run = RunPlanner.fromNotes(notes, dir, overrides, Instant.now());
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("planned run " + run.id() + " from " + notes.getFileName() + "; write its goal in "
+                    + run.notesFile().getFileName());
+            out.println(run.dir());
+            return 0;
+        }
+    }
+
+    /** {@code runs fork RUN [--set key=value ...]}. */
+    @Command(name = "fork", mixinStandardHelpOptions = true,
+            description = "Plan a new run from a past one plus changes; the notes list the changed keys.")
+    static final class Fork implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @ParentCommand
+        RunsCommand parent;
+
+        @Option(names = "--runs-dir", paramLabel = "DIR", description = "Runs folder (overrides the default).")
+        Path runsDir;
+
+        @Parameters(paramLabel = "RUN", description = "The run to start from: id, unique part of one, or folder.")
+        String run;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Change a key (repeatable).")
+        List<String> overrides = new ArrayList<>();
+
+        @Override
+        public Integer call() throws IOException {
+            RunFolder from = parent.catalog(runsDir).resolve(run);
+            RunFolder child = RunPlanner.fork(from, overrides, Instant.now());
+            PrintWriter out = spec.commandLine().getOut();
+            List<String> keys = RunNotes.configChanges(child).keys();
+            out.println("forked " + from.id() + " as " + child.id() + (keys.isEmpty() ? " (same config)"
+                    : " (changed: " + String.join(", ", keys) + ")"));
+            out.println(child.dir());
+            return 0;
+        }
+    }
+
+    /** {@code runs report RUN... --format md|html [--out FILE]}. */
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = "One or more runs as Markdown or a self-contained HTML page: metrics, config differences,"
+                    + " overlaid loss curves, sample grids and notes.")
+    static final class Report implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @ParentCommand
+        RunsCommand parent;
+
+        @Option(names = "--runs-dir", paramLabel = "DIR", description = "Runs folder (overrides the default).")
+        Path runsDir;
+
+        @Option(names = "--format", paramLabel = "md|html", defaultValue = "md",
+                converter = ReportFormatConverter.class,
+                description = "md: Markdown with the plot next to it; html: one file, images embedded (default md).")
+        RunReport.Format format;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "Report file (default: report.md or report.html).")
+        Path out;
+
+        @Parameters(arity = "1..*", paramLabel = "RUN", description = "Runs: ids, unique parts of ids, or folders.")
+        List<String> runs;
+
+        @Override
+        public Integer call() throws IOException {
+            RunCatalog catalog = parent.catalog(runsDir);
+            List<RunFolder> folders = runs.stream().map(catalog::resolve).toList();
+            Path file = out != null ? out : Path.of("report." + format.extension());
+            List<Path> written = RunReport.write(folders, format, file, Instant.now());
+            written.forEach(p -> spec.commandLine().getOut().println("wrote " + p));
+            return 0;
+        }
+    }
+
+    /** {@code runs export RUN [--with-weights] [--out FILE.zip]}. */
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Pack a run into one zip with a MANIFEST.sha256 (weights only with --with-weights).")
+    static final class Export implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @ParentCommand
+        RunsCommand parent;
+
+        @Option(names = "--runs-dir", paramLabel = "DIR", description = "Runs folder (overrides the default).")
+        Path runsDir;
+
+        @Option(names = "--with-weights", description = "Include LoRA files and checkpoints/.")
+        boolean withWeights;
+
+        @Option(names = "--out", paramLabel = "FILE.zip", description = "Zip file (default: <run-id>.zip here).")
+        Path out;
+
+        @Parameters(paramLabel = "RUN", description = "Run id, a unique part of one, or a run folder.")
+        String run;
+
+        @Override
+        public Integer call() throws IOException {
+            RunFolder folder = parent.catalog(runsDir).resolve(run);
+            Path zip = out != null ? out : Path.of(folder.id().value() + ".zip");
+            RunExport.Result r = RunExport.export(folder, zip, withWeights);
+            List<String> problems = RunExport.verify(zip);
+            if (!problems.isEmpty()) {
+                throw new UserException("the export " + zip + " does not verify: " + problems.get(0));
+            }
+            spec.commandLine().getOut().println("exported " + r.files().size() + " files (" + bytes(r.bytes())
+                    + (withWeights ? ", with weights" : ", without weights") + ") to " + zip
+                    + "; verified against " + RunExport.MANIFEST);
+            return 0;
+        }
+    }
+
+    /** {@code runs git init}. */
+    @Command(name = "git", mixinStandardHelpOptions = true, description = "Keep the workspace in Git.",
+            subcommands = GitInit.class)
+    static final class GitCommand implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @ParentCommand
+        RunsCommand parent;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+        }
+    }
+
+    /** {@code runs git init [--no-auto-commit]}. */
+    @Command(name = "init", mixinStandardHelpOptions = true,
+            description = "Make the workspace (the runs folder's parent) a Git repository that ignores weights, and"
+                    + " commit every finished run from now on.")
+    static final class GitInit implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @ParentCommand
+        GitCommand git;
+
+        @Option(names = "--runs-dir", paramLabel = "DIR", description = "Runs folder (overrides the default).")
+        Path runsDir;
+
+        @Option(names = "--no-auto-commit", negatable = false,
+                description = "Do not commit finished runs automatically (use 'runs commit').")
+        boolean noAutoCommit;
+
+        @Override
+        public Integer call() throws IOException {
+            Path ws = git.parent.workspace(runsDir);
+            boolean created = RunArchive.init(ws, !noAutoCommit);
+            spec.commandLine().getOut().println((created ? "initialized Git repository in " : "updated Git "
+                    + "repository in ") + ws + " (weights ignored; auto-commit of finished runs "
+                    + (noAutoCommit ? "off" : "on") + ")");
+            return 0;
+        }
+    }
+
+    /** {@code runs commit RUN [-m MSG]}. */
+    @Command(name = "commit", mixinStandardHelpOptions = true,
+            description = "Commit a run's config, notes, run.json, metrics, samples and loss plot (never weights).")
+    static final class Commit implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @ParentCommand
+        RunsCommand parent;
+
+        @Option(names = "--runs-dir", paramLabel = "DIR", description = "Runs folder (overrides the default).")
+        Path runsDir;
+
+        @Option(names = {"-m", "--message"}, paramLabel = "MSG",
+                description = "Commit message (default: '<name>: notes updated').")
+        String message;
+
+        @Parameters(paramLabel = "RUN", description = "Run id, a unique part of one, or a run folder.")
+        String run;
+
+        @Override
+        public Integer call() throws IOException {
+            RunFolder folder = parent.catalog(runsDir).resolve(run);
+            String msg = message != null ? message
+                    : folder.record().name() + ": notes updated\n\nRun " + folder.id() + "\n";
+            PrintWriter out = spec.commandLine().getOut();
+            RunArchive.commit(parent.workspace(runsDir), folder, msg).ifPresentOrElse(
+                    c -> out.println("committed " + c.shortId() + " " + c.subject()),
+                    () -> out.println("nothing to commit: run " + folder.id() + " is unchanged since its last commit"));
+            return 0;
+        }
+    }
+
+    /** {@code runs history RUN}. */
+    @Command(name = "history", mixinStandardHelpOptions = true,
+            description = "The commits that touched a run: date, short id, message.")
+    static final class History implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @ParentCommand
+        RunsCommand parent;
+
+        @Option(names = "--runs-dir", paramLabel = "DIR", description = "Runs folder (overrides the default).")
+        Path runsDir;
+
+        @Parameters(paramLabel = "RUN", description = "Run id, a unique part of one, or a run folder.")
+        String run;
+
+        @Override
+        public Integer call() throws IOException {
+            RunFolder folder = parent.catalog(runsDir).resolve(run);
+            List<RunArchive.CommitInfo> commits = RunArchive.history(parent.workspace(runsDir), folder);
+            PrintWriter out = spec.commandLine().getOut();
+            if (commits.isEmpty()) {
+                out.println("no commits touch run " + folder.id() + " yet ('runs commit " + run + "' makes one)");
+                return 0;
+            }
+            DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)
+                    .withZone(ZoneId.systemDefault());
+            List<List<String>> rows = commits.stream()
+                    .map(c -> List.of(f.format(c.time()), c.shortId(), c.subject())).toList();
+            out.print(Table.of(List.of("DATE", "COMMIT", "MESSAGE"), rows).text());
+            return 0;
+        }
+    }
+
+    /** Accepts {@code md}, {@code markdown} and {@code html}, in any case. */
+    static final class ReportFormatConverter implements CommandLine.ITypeConverter<RunReport.Format> {
+        @Override
+        public RunReport.Format convert(String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "md", "markdown" -> RunReport.Format.MARKDOWN;
+                case "html", "htm" -> RunReport.Format.HTML;
+                default -> throw new CommandLine.TypeConversionException(
+                        "unknown format '" + value + "' (expected md or html)");
+            };
         }
     }
 

@@ -1,117 +1,106 @@
 package org.lorastudio.notes;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+
+import org.lorastudio.compare.Formats;
+import org.lorastudio.report.LossSummary;
+import org.lorastudio.report.MarkdownLinks;
+import org.lorastudio.run.FinalMetrics;
+import org.lorastudio.run.RunRecord;
 
 /**
- * The results the studio writes into a run's notes when it ends (SPEC §5: "final/min loss, steps, duration,
- * links to samples"). The block goes under the notes' {@code ## Results} heading, so the user's own text in
- * every other section stays where it is; it is marked so that a resumed run replaces it instead of adding a
- * second one.
+ * The results the studio writes into a run's notes when it ends, completed, stopped or failed (SPEC §5, issue 5):
+ * status and steps, smoothed final and minimum loss, epochs, duration, throughput, peak memory, the LoRA files, the
+ * loss-curve picture and the samples as a prompt × step grid. Links are relative to the run folder, so the notes
+ * render anywhere the folder goes. The block lives between {@link MarkedSection#RESULTS} markers, so a resumed run
+ * that ends again replaces it instead of adding a second one. Pure: built from values, rendered to text.
  *
- * @param status how the run ended
- * @param stepsDone optimizer steps completed
- * @param totalSteps planned steps (0 when unknown)
- * @param finalLoss loss at the last step, or null
- * @param minLoss lowest loss, or null
- * @param durationSeconds run time, or null
- * @param samples sample files relative to the run folder, linked from the notes
+ * @param record the run's {@code run.json} at its end
+ * @param loss the loss summary from the metrics log
+ * @param loraFiles LoRA weight file names in the run folder
+ * @param lossPlot the loss plot's path relative to the run folder, if one was drawn
+ * @param sampleGrid the sample grid as Markdown, if the run made samples
  */
-public record ResultsSection(String status, long stepsDone, long totalSteps, Double finalLoss, Double minLoss,
-                             Double durationSeconds, List<String> samples) {
-    static final String BEGIN = "<!-- results:begin (written by LoRA Studio when the run ends) -->";
-    static final String END = "<!-- results:end -->";
-    private static final String HEADING = "## Results";
+public record ResultsSection(RunRecord record, LossSummary loss, List<String> loraFiles, Optional<String> lossPlot,
+                             Optional<String> sampleGrid) {
+    /** LoRA files listed by name; a run saving every 50 steps would otherwise fill the page. */
+    static final int MAX_LORA_FILES = 8;
 
     public ResultsSection {
-        samples = List.copyOf(samples);
+        loraFiles = List.copyOf(loraFiles);
     }
 
-    /** The Markdown block, between its markers. */
-    public String markdown() {
+    /** The Markdown between the markers. */
+    public String content() {
+        FinalMetrics m = record.finalMetrics();
         List<String> lines = new ArrayList<>();
-        lines.add(BEGIN);
-        lines.add("- Status: " + status);
-        lines.add("- Steps: " + (totalSteps > 0 ? stepsDone + " of " + totalSteps : Long.toString(stepsDone)));
-        lines.add("- Final loss: " + number(finalLoss));
-        lines.add("- Min loss: " + number(minLoss));
-        lines.add("- Duration: " + duration(durationSeconds));
-        if (!samples.isEmpty()) {
-            lines.add("- Samples: " + String.join(", ", samples.stream()
-                    .map(s -> "[" + s + "](" + s.replace(" ", "%20") + ")").toList()));
+        lines.add("- **Status:** " + record.status().label() + " after " + steps()
+                + (loss.lastEpoch() > 0 ? " (epoch " + loss.lastEpoch() + ")" : ""));
+        if (record.error() != null) {
+            lines.add("- **Error:** " + record.error().replace('\n', ' '));
         }
-        lines.add(END);
-        return String.join("\n", lines) + "\n";
+        String ema = "EMA " + trim(loss.beta());
+        lines.add("- **Loss** (smoothed, " + ema + "): final " + Formats.loss(loss.finalSmoothed())
+                + ", minimum " + Formats.loss(loss.minSmoothed())
+                + (loss.minStep() == null ? "" : " at step " + loss.minStep())
+                + " — raw: last " + Formats.loss(loss.lastRaw()) + ", minimum " + Formats.loss(loss.minRaw()));
+        Double seconds = m != null && m.durationSeconds() != null ? m.durationSeconds()
+                : record.duration(Instant.now()).map(d -> d.toMillis() / 1000.0).orElse(null);
+        lines.add("- **Duration:** " + Formats.duration(seconds)
+                + " · **Throughput:** " + (m == null || m.itemsPerSecond() == null ? "not measured"
+                : String.format(Locale.ROOT, "%.2f items/s", m.itemsPerSecond()))
+                + " · **Peak memory:** " + (m == null || m.peakMemoryBytes() == null ? "not measured"
+                : bytes(m.peakMemoryBytes())));
+        if (record.device() != null) {
+            lines.add("- **Device:** " + record.device() + (record.precision() == null ? ""
+                    : ", precision " + record.precision()));
+        }
+        lines.add("- **LoRA files:** " + (loraFiles.isEmpty() ? "none written" : files()));
+        StringBuilder sb = new StringBuilder(String.join("\n", lines)).append('\n');
+        lossPlot.ifPresent(p -> sb.append("\n![Loss curve: raw and smoothed (").append(ema).append(")](")
+                .append(MarkdownLinks.encode(p)).append(")\n"));
+        sampleGrid.ifPresent(g -> sb.append("\n**Samples** (prompt × step):\n\n").append(g));
+        return sb.toString();
     }
 
-    /**
-     * {@code notes} with this block in place: replacing an earlier block, else right after the
-     * {@code ## Results} heading (and its one-line hint, if it is still there), else appended as a new section.
-     */
+    /** {@code notes} with this block in place (see {@link MarkedSection#insertInto}). */
     public String insertInto(String notes) {
-        String block = markdown();
-        int begin = notes.indexOf(BEGIN);
-        int end = notes.indexOf(END);
-        if (begin >= 0 && end > begin) {
-            int after = end + END.length();
-            if (after < notes.length() && notes.charAt(after) == '\n') {
-                after++;
-            }
-            return notes.substring(0, begin) + block + notes.substring(after);
-        }
-        int heading = headingAt(notes);
-        if (heading < 0) {
-            String sep = notes.isEmpty() || notes.endsWith("\n\n") ? "" : notes.endsWith("\n") ? "\n" : "\n\n";
-            return notes + sep + HEADING + "\n\n" + block;
-        }
-        int pos = lineEnd(notes, heading);
-        int next = skipBlankLines(notes, pos);
-        if (next < notes.length() && notes.charAt(next) == '_') {
-            pos = lineEnd(notes, next); // keep the template's hint above the results
-        }
-        return notes.substring(0, pos) + "\n" + block + notes.substring(pos);
+        return MarkedSection.RESULTS.insertInto(notes, content());
     }
 
-    private static int headingAt(String notes) {
-        int from = 0;
-        while (true) {
-            int i = notes.indexOf(HEADING, from);
-            if (i < 0) {
-                return -1;
-            }
-            boolean lineStart = i == 0 || notes.charAt(i - 1) == '\n';
-            int end = lineEnd(notes, i);
-            if (lineStart && notes.substring(i, end).strip().equals(HEADING)) {
-                return i;
-            }
-            from = i + HEADING.length();
+    private String steps() {
+        return record.totalSteps() > 0 ? record.stepsDone() + " of " + record.totalSteps() + " steps"
+                : record.stepsDone() + " steps";
+    }
+
+    private String files() {
+        List<String> links = loraFiles.stream().limit(MAX_LORA_FILES)
+                .map(f -> "[" + f + "](" + MarkdownLinks.encode(f) + ")").toList();
+        String more = loraFiles.size() > MAX_LORA_FILES ? " and " + (loraFiles.size() - MAX_LORA_FILES) + " more"
+                : "";
+        return String.join(", ", links) + more + " (weights are not in Git; `runs export --with-weights` packs them)";
+    }
+
+    static String trim(double v) {
+        String s = String.format(Locale.ROOT, "%.4f", v).replaceAll("0+$", "");
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
         }
-    }
-
-    /** Index just after the newline ending the line at {@code i} (or the text's end). */
-    private static int lineEnd(String s, int i) {
-        int nl = s.indexOf('\n', i);
-        return nl < 0 ? s.length() : nl + 1;
-    }
-
-    private static int skipBlankLines(String s, int i) {
-        int k = i;
-        while (k < s.length() && (s.charAt(k) == '\n' || s.charAt(k) == ' ' || s.charAt(k) == '\r')) {
-            k++;
+        String[] units = {"KB", "MB", "GB", "TB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
         }
-        return k;
-    }
-
-    private static String number(Double v) {
-        return v == null ? "not measured" : String.format(Locale.ROOT, "%.4g", v);
-    }
-
-    private static String duration(Double seconds) {
-        if (seconds == null) {
-            return "not measured";
-        }
-        long s = Math.round(seconds);
-        return String.format(Locale.ROOT, "%dh %02dm %02ds", s / 3600, (s % 3600) / 60, s % 60);
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }

@@ -16,7 +16,6 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import org.lorastudio.notes.NotesTemplate;
-import org.lorastudio.notes.ResultsSection;
 import org.lorastudio.util.AtomicFiles;
 import org.lorastudio.util.UserException;
 
@@ -33,9 +32,6 @@ public final class RunFolder {
     public static final String CHECKPOINTS_DIR = "checkpoints";
     /** Extension of LoRA weight files. */
     public static final String LORA_EXTENSION = ".safetensors";
-
-    /** Enough sample links to see the progression; a long run's hundreds belong in the gallery, not the notes. */
-    private static final int MAX_SAMPLE_LINKS = 24;
 
     private final Path dir;
 
@@ -181,28 +177,12 @@ public final class RunFolder {
     }
 
     /**
-     * Writes the run's outcome from {@code run.json} (status, steps, final and minimum loss, duration) and links
-     * to its samples under the notes' Results heading, atomically; called when a run ends. Running it again
-     * replaces the earlier block, so a resumed run does not leave two.
+     * Writes the Results section of the notes (outcome, smoothed loss, files, loss plot, sample grid) when a run
+     * ends; the same as {@link org.lorastudio.notes.RunNotes#onRunEnded}. Running it again replaces the earlier
+     * section, so a resumed run does not leave two.
      */
     public void writeResultsToNotes() throws IOException {
-        RunRecord r = record();
-        FinalMetrics m = r.finalMetrics();
-        Path samples = samplesDir();
-        List<String> sampleLinks;
-        if (Files.isDirectory(samples)) {
-            try (Stream<Path> walk = Files.walk(samples)) {
-                sampleLinks = walk.filter(Files::isRegularFile)
-                        .map(p -> dir.relativize(p).toString().replace('\\', '/'))
-                        .sorted().limit(MAX_SAMPLE_LINKS).toList();
-            }
-        } else {
-            sampleLinks = List.of();
-        }
-        ResultsSection section = new ResultsSection(r.status().label(), r.stepsDone(), r.totalSteps(),
-                m == null ? null : m.finalLoss(), m == null ? null : m.minLoss(),
-                m == null ? null : m.durationSeconds(), sampleLinks);
-        AtomicFiles.writeString(notesFile(), section.insertInto(notesText()));
+        org.lorastudio.notes.RunNotes.onRunEnded(this);
     }
 
     /** The LoRA weight files ({@code *.safetensors}) directly in the folder, by name. */

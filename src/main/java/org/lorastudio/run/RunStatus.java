@@ -7,6 +7,11 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** Where a run stands; written to {@code run.json} in lower case (SPEC §5). */
 public enum RunStatus {
+    /**
+     * Prepared but not trained yet: made by {@code runs new --from-notes} or {@code runs fork}, with its config and
+     * notes in place. The trainer trains such a folder in place and sets {@code running} when it starts.
+     */
+    PLANNED,
     /** Written before step 1; also what a run killed without warning (crash, power loss) still says. */
     RUNNING,
     COMPLETED,
@@ -29,12 +34,12 @@ public enum RunStatus {
             }
         }
         throw new IllegalArgumentException("unknown run status '" + label
-                + "' (expected running, completed, failed or stopped)");
+                + "' (expected planned, running, completed, failed or stopped)");
     }
 
-    /** True once the trainer has finished with the run, one way or another. */
+    /** True once the trainer has finished with the run, one way or another (not while planned or running). */
     public boolean isFinished() {
-        return this != RUNNING;
+        return this == COMPLETED || this == FAILED || this == STOPPED;
     }
 
     @Override

@@ -13,7 +13,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lorastudio.notes.NotesTemplate;
-import org.lorastudio.notes.ResultsSection;
 import org.lorastudio.util.UserException;
 
 class RunFolderTest {
@@ -66,19 +65,21 @@ class RunFolderTest {
         f.writeResultsToNotes();
         f.writeResultsToNotes();
         String notes = f.notesText();
-        assertThat(notes).containsOnlyOnce("- Status: completed")
-                .contains("- Steps: 100 of 100").contains("- Final loss: 0.08123").contains("- Min loss: 0.07000")
-                .contains("- Duration: 1h 02m 03s").contains("[samples/step100_p0.png](samples/step100_p0.png)");
-        assertThat(notes).containsSubsequence("## Results", "_Final and minimum loss", "- Status: completed",
+        assertThat(notes).containsOnlyOnce("- **Status:** completed after 100 of 100 steps")
+                .contains("- **Duration:** 1h 02m 03s")
+                .contains("![step 100, prompt 1](samples/step100_p0.png)");
+        assertThat(notes).containsSubsequence("## Results", "_Filled in when the run ends", "- **Status:** completed",
                 "## Conclusion");
     }
 
     @Test
-    void resultsAreAppendedWhenTheUserRemovedTheHeading() {
-        ResultsSection s = new ResultsSection("failed", 3, 0, null, null, 12.0, List.of());
-        String notes = s.insertInto("# my notes\nsome text\n");
-        assertThat(notes).startsWith("# my notes\nsome text\n\n## Results\n\n<!-- results:begin")
-                .contains("- Steps: 3\n").contains("- Final loss: not measured");
+    void resultsAreAppendedWhenTheUserRemovedTheHeading() throws IOException {
+        RunFolder f = RunFolder.create(runs, "y", "sd15", CONFIG, T);
+        Files.writeString(f.notesFile(), "# my notes\nsome text\n");
+        f.update(r -> r.withStepsDone(3).failed("boom", T.plusSeconds(12)));
+        f.writeResultsToNotes();
+        assertThat(f.notesText()).startsWith("# my notes\nsome text\n\n## Results\n\n<!-- results:begin")
+                .contains("- **Status:** failed after 3 steps\n").contains("final —");
     }
 
     @Test

@@ -42,6 +42,7 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
+import javafx.util.Callback;
 import javafx.util.Duration;
 import org.controlsfx.validation.Severity;
 import org.controlsfx.validation.ValidationResult;
@@ -364,14 +365,16 @@ final class ConfigView {
                 combo.getItems().add(((ConfigEnum) v).yamlName());
             }
             combo.setPromptText(prompt);
-            combo.setCellFactory(l -> new ListCell<>() {
+            Callback<ListView<String>, ListCell<String>> cells = l -> new ListCell<>() {
                 @Override
                 protected void updateItem(String item, boolean empty) {
                     super.updateItem(item, empty);
                     setText(empty || item == null ? null : item.isEmpty() ? "(default: " + f.defaultText() + ")"
                             : item);
                 }
-            });
+            };
+            combo.setCellFactory(cells);
+            combo.setButtonCell(cells.call(null));
             combo.valueProperty().bindBidirectional(m.textProperty());
             return combo;
         }

@@ -81,6 +81,8 @@ public final class DatasetsScreen implements Screen {
         Optional<Path> config = Optional.ofNullable(context.configProperty().get());
         TaskExecutor.fx(io).submit(() -> TokenizerLocator.find(context.workspace(), config), vm::setTokenizer,
                 e -> vm.setTokenizer(Optional.empty()));
+        TaskExecutor.fx(io).submit(() -> TokenizerLocator.resolution(config),
+                r -> r.ifPresent(vm.minSideProperty()::set), e -> { });
     }
 
     @Override

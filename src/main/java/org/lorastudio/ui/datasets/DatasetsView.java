@@ -103,6 +103,8 @@ final class DatasetsView {
         vm.setErrorHandler(message -> Messages.showError(root, "Datasets", message));
         vm.currentProperty().addListener((obs, a, b) -> scrollTo(b));
         root.addEventFilter(KeyEvent.KEY_PRESSED, this::keys);
+        root.addEventFilter(KeyEvent.KEY_PRESSED, e -> vm.noteUserActivity());
+        grid.addEventFilter(javafx.scene.input.ScrollEvent.ANY, e -> vm.noteUserActivity());
         autosave = new Timeline(new KeyFrame(AUTOSAVE, e -> vm.saveAll()));
         autosave.setCycleCount(Timeline.INDEFINITE);
         autosave.play();
@@ -204,11 +206,21 @@ final class DatasetsView {
         Label problems = new Label();
         problems.getStyleClass().add("problem-text");
         problems.setWrapText(true);
+        javafx.beans.InvalidationListener showProblems = o -> {
+            ImageEntry e = vm.current();
+            problems.setText(e == null ? "" : String.join("\n", e.problems().stream()
+                    .map(DatasetProblem::message).toList()));
+        };
         vm.currentProperty().addListener((obs, a, e) -> {
             name.setText(e == null ? "No image selected" : e.name());
             info.setText(e == null ? "" : e.size().map(Object::toString).orElse("size unknown"));
-            problems.setText(e == null ? "" : String.join("\n", e.problems().stream()
-                    .map(DatasetProblem::message).toList()));
+            if (a != null) {
+                a.problemsProperty().removeListener(showProblems);
+            }
+            if (e != null) {
+                e.problemsProperty().addListener(showProblems);
+            }
+            showProblems.invalidated(null);
         });
         name.setText("No image selected");
 

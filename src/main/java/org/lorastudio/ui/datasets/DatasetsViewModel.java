@@ -99,6 +99,9 @@ public final class DatasetsViewModel {
     private record Opened(CaptionStore store, Dataset dataset) {
     }
 
+    /** The image check pauses while the user scrolled or typed this recently (nanoseconds). */
+    static final long CHECK_PAUSE_NANOS = 400_000_000L;
+
     /** Most tags offered by autocompletion. */
     static final int MAX_SUGGESTIONS = 15;
 
@@ -134,6 +137,8 @@ public final class DatasetsViewModel {
     private final BooleanProperty canRedo = new SimpleBooleanProperty(false);
 
     private volatile CaptionStore store;
+    /** The last scan, for re-checking when the training resolution changes. */
+    private Dataset lastDataset;
     private ClipTokenizer tokenizer;
     private Consumer<String> errors = message -> { };
     private ImageEntry anchor;
@@ -142,6 +147,8 @@ public final class DatasetsViewModel {
     private boolean updatingEditor;
     private int generation;
     private AtomicBoolean checkCancel = new AtomicBoolean();
+    /** When the user last scrolled or pressed a key ({@link System#nanoTime}); read by the check thread. */
+    private volatile long lastActivity = Long.MIN_VALUE / 2;
 
     public DatasetsViewModel(Path workspace, TaskExecutor io, TaskExecutor checks, LongSupplier nanoClock) {
         this.workspace = workspace;
@@ -157,7 +164,13 @@ public final class DatasetsViewModel {
         missingCaptionOnly.addListener((obs, a, b) -> refilter());
         tooSmallOnly.addListener((obs, a, b) -> refilter());
         problemsOnly.addListener((obs, a, b) -> refilter());
-        minSide.addListener((obs, a, b) -> refilter());
+        minSide.addListener((obs, a, b) -> {
+            refilter();
+            if (lastDataset != null) {
+                checkCancel.set(true);
+                runCheck(lastDataset, generation);
+            }
+        });
     }
 
     // ---- properties ---------------------------------------------------------------------------------------------
@@ -334,6 +347,7 @@ public final class DatasetsViewModel {
 
     private void opened(Opened opened, int gen) {
         store = opened.store();
+        lastDataset = opened.dataset();
         List<ImageEntry> list = new ArrayList<>(opened.dataset().items().size());
         for (DatasetItem item : opened.dataset().items()) {
             list.add(new ImageEntry(item));
@@ -367,6 +381,7 @@ public final class DatasetsViewModel {
             if (cancel.get()) {
                 throw new CancellationException("a new folder was opened");
             }
+            pauseWhileUserIsActive(cancel);
             int percent = (int) (100L * done / Math.max(1, total));
             if (percent != lastPercent[0]) {
                 lastPercent[0] = percent;
@@ -391,6 +406,26 @@ public final class DatasetsViewModel {
                 }
             }
         });
+    }
+
+    /**
+     * Called by the view on scrolling and key presses: the check, which decodes every image, then waits between
+     * two images, so that on a two-core machine the grid and the thumbnail workers get the CPU while the user
+     * is moving through the images.
+     */
+    public void noteUserActivity() {
+        lastActivity = System.nanoTime();
+    }
+
+    private void pauseWhileUserIsActive(AtomicBoolean cancel) {
+        while (!cancel.get() && System.nanoTime() - lastActivity < CHECK_PAUSE_NANOS) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted");
+            }
+        }
     }
 
     /** Attaches problems to images (by image name, or by caption-file name); the rest are folder problems. */

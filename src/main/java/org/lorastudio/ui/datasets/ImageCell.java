@@ -78,6 +78,11 @@ final class ImageCell extends GridCell<ImageEntry> {
         this.content = box;
     }
 
+    /** Whether the thumbnail is showing (for the benchmark). */
+    boolean hasImage() {
+        return view.getImage() != null;
+    }
+
     private static Label badge(String text, String style) {
         Label l = new Label(text);
         l.getStyleClass().addAll("badge", style);

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ThumbnailLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ThumbnailLoader.class);
-    /** Decoded thumbnails kept in memory: a few screens of 128 px cells (about 256 KiB each at 256 px). */
+    /** Decoded thumbnails kept in memory: a few screens of 128 px cells (64 KiB each). */
     static final int MEMORY_ENTRIES = 400;
 
     private record Result(Path image, Image thumb, Consumer<Image> target) {

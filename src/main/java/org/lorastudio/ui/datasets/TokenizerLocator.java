@@ -54,6 +54,16 @@ final class TokenizerLocator {
         return Optional.empty();
     }
 
+    /** The training resolution of a config, the "too small" threshold; empty when it cannot be read. */
+    static Optional<Integer> resolution(Optional<Path> config) {
+        try {
+            return config.flatMap(c -> ConfigLoader.check(c, List.of()).loaded())
+                    .map(l -> l.config().resolution());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     private static Optional<Path> baseModel(Path config) {
         try {
             ConfigReport report = ConfigLoader.check(config, List.of());

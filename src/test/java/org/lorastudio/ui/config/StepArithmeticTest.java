@@ -17,8 +17,8 @@ class StepArithmeticTest {
 
     @Test
     void theExampleFromTheSpecReadsAsWritten() {
-        assertThat(StepArithmetic.describe(config(), 24, 24)).isEqualTo("24 images × 15 epochs ÷ batch 4 = 90 steps; "
-                + "checkpoints at 20, 40, 60, 80, 90; samples every 20 steps (4 times)");
+        assertThat(StepArithmetic.describe(config(), 24, 24)).isEqualTo("24 images × 15 epochs ÷ batch 4 = 90 steps;"
+                + " checkpoints at 20, 40, 60, 80, 90; samples every 20 steps (4 times)");
     }
 
     @Test
@@ -34,7 +34,8 @@ class StepArithmeticTest {
     void maxTrainStepsOverridesEpochsAndLongSaveListsAreShortened() {
         TrainingConfig c = config().with("max_train_steps", 1000).with("save_steps", 100);
         assertThat(StepArithmetic.describe(c, 24, 24)).startsWith("max_train_steps = 1000 steps (overrides epochs; "
-                + "one epoch of 24 images ÷ batch 4 = 6 steps); checkpoints at 100, 200, 300, … 900, 1000 (10 files)");
+                + "one epoch of 24 images ÷ batch 4 = 6 steps); checkpoints at 100, 200, 300, … 900, 1000 "
+                + "(10 files)");
         assertThat(StepArithmetic.describe(c, 0, 0)).contains("no images");
     }
 }

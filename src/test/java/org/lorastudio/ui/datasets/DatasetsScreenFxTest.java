@@ -68,7 +68,8 @@ class DatasetsScreenFxTest {
         waitUntil("the demo folder to open", 20, () -> vm.entries().size() == 12 && vm.current() != null);
         robot.interact(() -> vm.editorTextProperty().set("edited before moving"));
         ImageCell second = robot.lookup(".image-cell").queryAllAs(ImageCell.class).stream()
-                .filter(c -> c.getItem() != null && c.getItem().name().equals("demo_001.png")).findFirst().orElseThrow();
+                .filter(c -> c.getItem() != null && c.getItem().name().equals("demo_001.png"))
+                .findFirst().orElseThrow();
         robot.clickOn(second);
         assertThat(vm.current().name()).isEqualTo("demo_001.png");
         robot.type(KeyCode.RIGHT);

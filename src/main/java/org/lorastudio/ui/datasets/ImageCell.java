@@ -1,0 +1,167 @@
+package org.lorastudio.ui.datasets;
+
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+import javafx.beans.InvalidationListener;
+import javafx.css.PseudoClass;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.control.OverrunStyle;
+import javafx.scene.control.Tooltip;
+import javafx.scene.image.Image;
+import javafx.scene.image.ImageView;
+import javafx.scene.input.MouseButton;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.StackPane;
+import org.controlsfx.control.GridCell;
+import org.lorastudio.dataset.DatasetProblem;
+
+/**
+ * One grid cell: the thumbnail (loaded in the background, a grey box until then), the file name, and badges for
+ * check problems, a missing caption and unsaved edits. Cells are reused while scrolling, so each rebinding cancels
+ * the previous thumbnail request and moves its listeners to the new entry.
+ */
+final class ImageCell extends GridCell<ImageEntry> {
+    private static final PseudoClass SELECTED = PseudoClass.getPseudoClass("picked");
+
+    private final DatasetsViewModel vm;
+    private final ThumbnailLoader thumbnails;
+    private final ImageView view = new ImageView();
+    private final Label name = new Label();
+    private final Label errorBadge = badge("!", "badge-error");
+    private final Label warnBadge = badge("!", "badge-warning");
+    private final Label captionBadge = badge("no caption", "badge-caption");
+    private final Label dirtyBadge = badge("●", "badge-dirty");
+    private final Tooltip tooltip = new Tooltip();
+    private final InvalidationListener stateListener = o -> refreshState();
+    private final BorderPane content;
+    private ImageEntry bound;
+    private Future<?> pending;
+
+    ImageCell(DatasetsViewModel vm, ThumbnailLoader thumbnails, double side) {
+        this.vm = vm;
+        this.thumbnails = thumbnails;
+        getStyleClass().add("image-cell");
+        view.setFitWidth(side);
+        view.setFitHeight(side);
+        view.setPreserveRatio(true);
+        StackPane picture = new StackPane(view);
+        picture.getStyleClass().add("thumb-box");
+        picture.setMinSize(side, side);
+        picture.setPrefSize(side, side);
+        picture.setMaxSize(side, side);
+        HBox badges = new HBox(3, errorBadge, warnBadge, captionBadge, dirtyBadge);
+        badges.setAlignment(Pos.TOP_LEFT);
+        badges.setMouseTransparent(true);
+        badges.setPickOnBounds(false);
+        StackPane top = new StackPane(picture, badges);
+        StackPane.setAlignment(badges, Pos.TOP_LEFT);
+        name.setTextOverrun(OverrunStyle.CENTER_ELLIPSIS);
+        name.setMaxWidth(side);
+        name.getStyleClass().add("image-name");
+        BorderPane box = new BorderPane(top);
+        box.setBottom(name);
+        BorderPane.setAlignment(name, Pos.CENTER);
+        setGraphic(null);
+        setText(null);
+        setOnMouseClicked(e -> {
+            if (bound == null || e.getButton() != MouseButton.PRIMARY) {
+                return;
+            }
+            DatasetsViewModel.SelectMode mode = e.isShiftDown() ? DatasetsViewModel.SelectMode.RANGE
+                    : e.isShortcutDown() ? DatasetsViewModel.SelectMode.TOGGLE : DatasetsViewModel.SelectMode.SINGLE;
+            vm.select(bound, mode);
+            getGridView().requestFocus();
+        });
+        this.content = box;
+    }
+
+    /** Whether the thumbnail is showing (for the benchmark). */
+    boolean hasImage() {
+        return view.getImage() != null;
+    }
+
+    private static Label badge(String text, String style) {
+        Label l = new Label(text);
+        l.getStyleClass().addAll("badge", style);
+        l.setManaged(false);
+        l.setVisible(false);
+        return l;
+    }
+
+    @Override
+    protected void updateItem(ImageEntry item, boolean empty) {
+        super.updateItem(item, empty);
+        if (bound != item) {
+            unbind();
+        }
+        if (empty || item == null) {
+            setGraphic(null);
+            setTooltip(null);
+            return;
+        }
+        setGraphic(content);
+        if (bound != item) {
+            bound = item;
+            item.selectedProperty().addListener(stateListener);
+            item.dirtyProperty().addListener(stateListener);
+            item.problemsProperty().addListener(stateListener);
+            item.captionProperty().addListener(stateListener);
+            name.setText(item.name());
+            Image cached = thumbnails.cached(item.image());
+            view.setImage(cached);
+            if (cached == null) {
+                pending = thumbnails.request(item.image(), img -> {
+                    if (bound == item) {
+                        view.setImage(img);
+                    }
+                });
+            }
+        }
+        refreshState();
+        setTooltip(tooltip);
+    }
+
+    private void unbind() {
+        if (pending != null) {
+            pending.cancel(false);
+            pending = null;
+        }
+        if (bound != null) {
+            bound.selectedProperty().removeListener(stateListener);
+            bound.dirtyProperty().removeListener(stateListener);
+            bound.problemsProperty().removeListener(stateListener);
+            bound.captionProperty().removeListener(stateListener);
+            bound = null;
+        }
+        view.setImage(null);
+    }
+
+    private void refreshState() {
+        ImageEntry e = bound;
+        if (e == null) {
+            return;
+        }
+        pseudoClassStateChanged(SELECTED, e.isSelected());
+        boolean errors = e.hasErrors();
+        boolean warnings = !errors && !e.problems().isEmpty();
+        show(errorBadge, errors);
+        show(warnBadge, warnings);
+        show(captionBadge, e.missingCaption());
+        show(dirtyBadge, e.isDirty());
+        StringBuilder tip = new StringBuilder(e.name());
+        e.size().ifPresent(s -> tip.append("  ").append(s));
+        if (!e.problems().isEmpty()) {
+            tip.append('\n').append(e.problems().stream().map(DatasetProblem::message)
+                    .collect(Collectors.joining("\n")));
+        }
+        tooltip.setText(tip.toString());
+    }
+
+    private static void show(Label badge, boolean on) {
+        badge.setVisible(on);
+        badge.setManaged(on);
+    }
+}

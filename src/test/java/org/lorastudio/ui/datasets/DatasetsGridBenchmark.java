@@ -1,0 +1,156 @@
+package org.lorastudio.ui.datasets;
+
+import static org.lorastudio.ui.common.FxTestSupport.waitUntil;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import javafx.animation.AnimationTimer;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.skin.VirtualFlow;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.lorastudio.ui.StudioContext;
+import org.lorastudio.ui.common.FxTestSupport;
+import org.lorastudio.ui.common.UiTestData;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * Figures for the thumbnail grid on a 10,000-image folder (copies of ten 512x512 PNGs with captions): first paint
+ * with a cold and a warm thumbnail cache, and frame times while scrolling the grid programmatically. Prints
+ * figures, asserts nothing about time. Run with
+ * {@code mvn -o test -Dsurefire.excludedGroups= -Dtest=DatasetsGridBenchmark}.
+ */
+@Tag("slow")
+@ExtendWith(ApplicationExtension.class)
+class DatasetsGridBenchmark {
+    static final int IMAGES = 10_000;
+    private Path tmp;
+    private Path workspace;
+    private Stage stage;
+    private final List<StudioContext> contexts = new ArrayList<>();
+
+    @Start
+    void start(Stage stage) throws IOException {
+        this.stage = stage;
+        tmp = Files.createTempDirectory("grid-bench");
+        workspace = tmp.resolve("workspace");
+        Path dir = workspace.resolve("datasets").resolve("big");
+        Files.createDirectories(dir);
+        byte[][] pngs = new byte[10][];
+        for (int i = 0; i < pngs.length; i++) {
+            pngs[i] = UiTestData.pngBytes(512, 512, 0x204080 + i * 0x101010);
+        }
+        long t = System.nanoTime();
+        for (int i = 0; i < IMAGES; i++) {
+            String stem = String.format(Locale.ROOT, "img_%05d", i);
+            // each file differs by one trailing byte so that thumbnails are not shared through identical paths
+            Files.write(dir.resolve(stem + ".png"), pngs[i % pngs.length]);
+            Files.writeString(dir.resolve(stem + ".txt"), "tag" + (i % 50) + ", shape, colour " + (i % 7));
+        }
+        System.out.printf(Locale.ROOT, "[bench] wrote %d images in %.1f s%n", IMAGES, (System.nanoTime() - t) / 1e9);
+    }
+
+    @AfterEach
+    void cleanUp() {
+        contexts.forEach(StudioContext::shutdown);
+        FxTestSupport.deleteTree(tmp);
+    }
+
+    private DatasetsScreen open(FxRobot robot, String label) {
+        StudioContext context = new StudioContext(workspace);
+        contexts.add(context);
+        context.datasetProperty().set(workspace.resolve("datasets/big"));
+        DatasetsScreen[] screen = new DatasetsScreen[1];
+        robot.interact(() -> {
+            screen[0] = new DatasetsScreen(context);
+            stage.setScene(new Scene((Parent) screen[0].view(), 1280, 800));
+            stage.show();
+        });
+        long t0 = System.nanoTime();
+        robot.interact(screen[0]::onShow);
+        DatasetsViewModel vm = screen[0].viewModel();
+        waitUntil("the scan", 120, () -> vm.entries().size() == IMAGES);
+        long scanned = System.nanoTime();
+        waitUntil("cells", 30, () -> visibleCells(robot).size() > 0);
+        long cells = System.nanoTime();
+        waitUntil("thumbnails", 120, () -> visibleCells(robot).stream().allMatch(ImageCell::hasImage));
+        long thumbs = System.nanoTime();
+        System.out.printf(Locale.ROOT, "[bench] first paint, %s cache: scan %d ms, grid cells %d ms, all %d visible "
+                        + "thumbnails %d ms%n", label, (scanned - t0) / 1_000_000, (cells - t0) / 1_000_000,
+                visibleCells(robot).size(), (thumbs - t0) / 1_000_000);
+        return screen[0];
+    }
+
+    private static List<ImageCell> visibleCells(FxRobot robot) {
+        return robot.lookup(".image-cell").queryAllAs(ImageCell.class).stream()
+                .filter(c -> c.getItem() != null && c.isVisible()).toList();
+    }
+
+    @Test
+    void firstPaintAndScrollFrameTimes(FxRobot robot) throws Exception {
+        open(robot, "cold");
+        DatasetsScreen screen = open(robot, "warm");
+        scroll(robot, screen, "while the image check runs (it pauses during user activity)");
+        long t = System.nanoTime();
+        waitUntil("the check", 600, () -> screen.viewModel().checkProgressProperty().get() < 0);
+        System.out.printf(Locale.ROOT, "[bench] image check of %d images finished %.1f s later%n", IMAGES,
+                (System.nanoTime() - t) / 1e9);
+        scroll(robot, screen, "after the check");
+    }
+
+    private void scroll(FxRobot robot, DatasetsScreen screen, String label) throws Exception {
+        VirtualFlow<?> flow = screen.datasetsView().flow();
+        int frames = 300;
+        long[] stamps = new long[frames];
+        long[] work = new long[frames];
+        CountDownLatch done = new CountDownLatch(1);
+        int[] n = {0};
+        robot.interact(() -> new AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                long t = System.nanoTime();
+                screen.viewModel().noteUserActivity(); // as the grid's scroll-event filter does for the wheel
+                flow.scrollPixels(45); // 2,700 px/s at 60 Hz: a fast mouse-wheel scroll
+                work[n[0]] = System.nanoTime() - t;
+                stamps[n[0]] = now;
+                if (++n[0] == frames) {
+                    stop();
+                    done.countDown();
+                }
+            }
+        }.start());
+        done.await(300, TimeUnit.SECONDS);
+        WaitForAsyncUtils.waitForFxEvents();
+        int got = n[0];
+        long[] gaps = new long[Math.max(1, got - 1)];
+        for (int i = 1; i < got; i++) {
+            gaps[i - 1] = stamps[i] - stamps[i - 1];
+        }
+        System.out.printf(Locale.ROOT, "[bench] scroll %s: %d frames (45 px each, %d rows of %d images passed): "
+                        + "frame interval %s; scroll+layout work per frame %s%n", label, got,
+                got * 45 / 180, screen.datasetsView().columns(), stats(gaps), stats(java.util.Arrays.copyOf(work,
+                Math.max(1, got))));
+    }
+
+    private static String stats(long[] nanos) {
+        long[] s = nanos.clone();
+        java.util.Arrays.sort(s);
+        double mean = java.util.Arrays.stream(s).average().orElse(0) / 1e6;
+        return String.format(Locale.ROOT, "mean %.1f ms, p50 %.1f, p95 %.1f, max %.1f", mean, s[s.length / 2] / 1e6,
+                s[(int) (s.length * 0.95)] / 1e6, s[s.length - 1] / 1e6);
+    }
+}

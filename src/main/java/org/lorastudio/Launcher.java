@@ -16,6 +16,11 @@ public final class Launcher {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
+        // Detect CUDA in a child process instead of loading the system's CUDA runtime into this JVM next to libtorch:
+        // with the CPU libtorch that in-process probe was seen to crash or corrupt training under load.
+        if (System.getProperty("ai.djl.util.cuda.fork") == null) {
+            System.setProperty("ai.djl.util.cuda.fork", "true");
+        }
         if (args.length == 0) {
             startStudio(args);
         } else {

@@ -44,8 +44,10 @@ public final class GradientClipping {
         double sumSquares = 0;
         try (NoGrad noGrad = NoGrad.enter(); NDScope scope = new NDScope()) {
             for (NDArray p : params) {
-                double n = p.getGradient().norm().getFloat();
-                sumSquares += n * n;
+                // Σg² per tensor rather than NDArray.norm(): DJL 0.36's norm() over all axes was seen to return
+                // Infinity/NaN now and then for finite gradients (a flaky native call), which killed training runs.
+                NDArray g = p.getGradient();
+                sumSquares += g.mul(g).sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
             }
         }
         return Math.sqrt(sumSquares);

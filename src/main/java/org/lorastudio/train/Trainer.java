@@ -196,6 +196,12 @@ public final class Trainer {
         }
         long trainable = task.network().parameterCount();
         writeStartRecord(task, device, totalSteps);
+        if (!resuming || run.record().stepsDone() == 0) {
+            describeInNotes(task);
+        }
+        if (!config.samplePrompts().isEmpty()) {
+            org.lorastudio.run.SampleIndex.writePrompts(run.samplesDir(), config.samplePrompts());
+        }
         LrSchedule schedule = LrSchedule.of(LrSchedulerType.fromConfig(config.lrScheduler().yamlName()), 1.0,
                 config.lrWarmupSteps(), totalSteps);
         emit(new TrainingEvent.Started(run.dir(), run.id().toString(), startStep, totalSteps, stepsPerEpoch,
@@ -391,6 +397,20 @@ public final class Trainer {
         return m;
     }
 
+    /** Fills the notes' Data and Config changes sections (the user's text stays as it is). */
+    private void describeInNotes(TrainingTask task) {
+        try {
+            if (task instanceof org.lorastudio.train.sd.SdTrainingTask sd) {
+                org.lorastudio.dataset.Dataset ds = sd.dataset();
+                org.lorastudio.notes.RunNotes.onRunStarted(run, ds, org.lorastudio.dataset.DatasetFingerprint.of(ds));
+            } else {
+                org.lorastudio.notes.RunNotes.fillConfigChanges(run);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not fill the notes of {}: {}", run.id(), e.toString());
+        }
+    }
+
     private void writeStartRecord(TrainingTask task, Device device, int totalSteps) throws IOException {
         ModelIdentity base = resuming && run.record().baseModel() != null ? run.record().baseModel()
                 : ModelIdentity.of(config.baseModel().resolved());
@@ -435,12 +455,25 @@ public final class Trainer {
             return status == RunStatus.COMPLETED ? withSteps.completed(end, fm, files) : withSteps.stopped(end);
         });
         run.writeResultsToNotes();
+        archive();
+    }
+
+    /** Commits the run's documents when the workspace is a Git archive with auto-commit on. */
+    private void archive() {
+        try {
+            Path workspace = run.dir().getParent().getParent();
+            org.lorastudio.archive.RunArchive.onRunFinished(workspace, run)
+                    .ifPresent(c -> emit(new TrainingEvent.Log("committed to the workspace archive: " + c)));
+        } catch (IOException | RuntimeException e) {
+            emit(new TrainingEvent.Log("the Git archive commit failed (the run itself is saved): " + e.getMessage()));
+        }
     }
 
     private RunStatus fail(String reason, String advice) {
         try {
             run.update(r -> r.failed(reason, Instant.now()));
             run.writeResultsToNotes();
+            archive();
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not record the failure in {}: {}", run.runJson(), e.toString());
         }

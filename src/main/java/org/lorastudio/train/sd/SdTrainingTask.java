@@ -304,7 +304,7 @@ public final class SdTrainingTask implements TrainingTask {
                         config.sampleSeed(), config.sampleSteps(), config.sampleSampler(),
                         (float) config.sampleGuidance(), config.resolution(), config.resolution(), config.clipSkip());
                 TextToImage.Result r = TextToImage.generate(sd, manager, req, null, (i, n) -> { }, () -> false);
-                Path file = samplesDir.resolve(String.format("step%06d-p%d.png", step, k));
+                Path file = samplesDir.resolve(org.lorastudio.run.SampleIndex.fileName(step, k));
                 AtomicFiles.write(file, out -> ImageIO.write(r.toImage(), "png", out));
                 files.add(file);
             }
@@ -323,6 +323,11 @@ public final class SdTrainingTask implements TrainingTask {
     @Override
     public Map<String, String> adapterMetadata() {
         return KohyaMetadata.of(config, dataset, items.size(), buckets);
+    }
+
+    /** The scanned data set (after {@link #prepare}). */
+    public Dataset dataset() {
+        return dataset;
     }
 
     /** The loaded model (for tests and the studio's preview). */

@@ -70,7 +70,7 @@ class SdTrainerTest {
         assertThat(run.loraFiles()).extracting(p -> p.getFileName().toString())
                 .contains("unit_r4_lr1e-3_steps6.safetensors", "unit_r4_lr1e-3_steps6-step3.safetensors");
         try (Stream<Path> s = Files.list(run.samplesDir())) {
-            assertThat(s.map(p -> p.getFileName().toString())).contains("step000003-p0.png", "step000006-p0.png");
+            assertThat(s.map(p -> p.getFileName().toString())).contains("step3-p0.png", "step6-p0.png", "prompts.json");
         }
         try (Stream<Path> s = Files.list(run.dir())) {
             assertThat(s.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("events.out.tfevents."));

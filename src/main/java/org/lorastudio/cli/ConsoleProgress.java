@@ -42,7 +42,7 @@ final class ConsoleProgress implements Consumer<TrainingEvent> {
         } else if (e instanceof TrainingEvent.Step s) {
             step(s);
         } else if (e instanceof TrainingEvent.SampleReady s) {
-            line("samples at step " + s.step() + ": " + s.files().size() + " image(s)");
+            line("samples at step " + s.step() + ": " + s.files().size() + " file(s)");
         } else if (e instanceof TrainingEvent.CheckpointSaved c) {
             line("checkpoint at step " + c.step() + (c.lora() == null ? "" : ": " + c.lora().getFileName()));
         } else if (e instanceof TrainingEvent.Finished f) {

@@ -242,6 +242,7 @@ public final class Trainer {
                         lossSum += value;
                         items += batch.length;
                         gc.backward(loss.mul((float) (lossScale / (to - from))));
+                        task.afterBackward();
                     }
                 }
                 double gradNorm = applyUpdate(groups, optimizers, schedule.factor(step), lossScale);

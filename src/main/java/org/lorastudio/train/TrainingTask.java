@@ -32,6 +32,13 @@ public interface TrainingTask extends AutoCloseable {
      */
     NDArray loss(NDManager step, int[] items, int epoch, long microIndex);
 
+    /**
+     * Called right after the loss of a micro-batch was back-propagated, inside the same gradient collector: a task
+     * that defers part of its backward pass (gradient checkpointing) finishes it here.
+     */
+    default void afterBackward() {
+    }
+
     /** The LoRA being trained. */
     LoraNetwork network();
 

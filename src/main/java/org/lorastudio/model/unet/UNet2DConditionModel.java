@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.lorastudio.model.unet.UNetConfig.ResnetSpec;
 import org.lorastudio.nn.Conv2d;
@@ -131,6 +132,64 @@ public final class UNet2DConditionModel extends Module {
 
         NDArray last = h;
         return Scoped.run(() -> convOut.forward(Functional.silu(convNormOut.forward(last))));
+    }
+
+    /**
+     * The same function as {@link #forward(NDArray, NDArray, NDArray)}, run with gradient checkpointing for
+     * training: see {@link CheckpointedForward}. Call inside a gradient collector; after back-propagating the loss
+     * into {@code output()}, call {@code backward()}. {@code contextNeedsGrad}: the text encoder is trained too, so
+     * the context's gradient must flow back into it.
+     */
+    public CheckpointedForward forwardCheckpointed(NDArray sample, NDArray timesteps, NDArray encoderHiddenStates,
+                                                   boolean contextNeedsGrad) {
+        Shape s = sample.getShape();
+        CheckpointedForward cf = new CheckpointedForward(encoderHiddenStates, contextNeedsGrad);
+        NDArray ctx = cf.context();
+        NDArray t = batchTimesteps(timesteps, s.get(0));
+        DataType dt = sample.getDataType();
+        // The time embedding is recomputed inside every segment (it is tiny) rather than kept as a boundary tensor:
+        // nothing upstream of it is trained, so no gradient needs to be collected for it.
+        java.util.function.Supplier<NDArray> embedding = () -> timeEmbedding.forward(timeProj.forward(t)
+                .toType(dt, false));
+        NDArray h = cf.run(List.of(sample), in -> List.of(convIn.forward(config.centerInputSample()
+                ? in.get(0).mul(2).sub(1) : in.get(0)))).get(0);
+        List<NDArray> skips = new ArrayList<>();
+        skips.add(h);
+        for (UNetDownBlock down : downBlocks) {
+            List<NDArray> outs = cf.run(List.of(h), in -> {
+                UNetDownBlock.Output o = down.forward(in.get(0), embedding.get(), ctx);
+                List<NDArray> all = new ArrayList<>();
+                all.add(o.hidden());
+                all.addAll(o.skips());
+                return all;
+            });
+            h = outs.get(0);
+            skips.addAll(outs.subList(1, outs.size()));
+        }
+        h = cf.run(List.of(h), in -> List.of(midBlock.forward(in.get(0), embedding.get(), ctx))).get(0);
+        int overallUpFactor = 1 << (upBlocks.size() - 1);
+        boolean forwardUpsampleSize = s.get(2) % overallUpFactor != 0 || s.get(3) % overallUpFactor != 0;
+        for (int i = 0; i < upBlocks.size(); i++) {
+            UNetUpBlock up = upBlocks.get(i);
+            List<NDArray> own = new ArrayList<>(skips.subList(skips.size() - up.numResnets(), skips.size()));
+            skips.subList(skips.size() - up.numResnets(), skips.size()).clear();
+            long[] upsampleSize = null;
+            if (i < upBlocks.size() - 1 && forwardUpsampleSize) {
+                Shape next = skips.get(skips.size() - 1).getShape();
+                upsampleSize = new long[] {next.get(2), next.get(3)};
+            }
+            long[] size = upsampleSize;
+            boolean lastBlock = i == upBlocks.size() - 1;
+            List<NDArray> inputs = new ArrayList<>();
+            inputs.add(h);
+            inputs.addAll(own);
+            h = cf.run(inputs, in -> {
+                NDArray out = up.forward(in.get(0), in.subList(1, in.size()), embedding.get(), ctx, size);
+                return List.of(lastBlock ? convOut.forward(Functional.silu(convNormOut.forward(out))) : out);
+            }).get(0);
+        }
+        cf.setOutput(h);
+        return cf;
     }
 
     /** {@link #forward(NDArray, NDArray, NDArray)} with one float timestep for the whole batch. */

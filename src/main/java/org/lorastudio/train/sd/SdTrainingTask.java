@@ -74,6 +74,7 @@ public final class SdTrainingTask implements TrainingTask {
     private Map<String, AdaptableLayer> unetTargets = Map.of();
     private Map<String, AdaptableLayer> teTargets = Map.of();
     private Dataset dataset;
+    private org.lorastudio.model.unet.CheckpointedForward pending;
 
     /** One decoded source image: its bucket and cached VAE moments (and those of its mirror image). */
     private record Source(DatasetItem item, int bucket, float[] moments, float[] flippedMoments, float[] pixels,
@@ -214,8 +215,15 @@ public final class SdTrainingTask implements TrainingTask {
         }
         NDArray noisy = schedule.addNoise(latents, noise, t);
         NDArray context = context(m, batch, epoch);
-        NDArray pred = sd.unet().forward(noisy.toType(computeType, false), m.create(t),
-                context.toType(computeType, false)).toType(DataType.FLOAT32, false);
+        NDArray pred;
+        if (config.gradientCheckpointing()) {
+            pending = sd.unet().forwardCheckpointed(noisy.toType(computeType, false), m.create(t),
+                    context.toType(computeType, false), !teTargets.isEmpty());
+            pred = pending.output().toType(DataType.FLOAT32, false);
+        } else {
+            pred = sd.unet().forward(noisy.toType(computeType, false), m.create(t),
+                    context.toType(computeType, false)).toType(DataType.FLOAT32, false);
+        }
         boolean v = config.predictionType() == org.lorastudio.config.PredictionType.V_PREDICTION;
         NDArray target = v ? schedule.velocity(latents, noise, t) : noise;
         if (config.minSnrGamma().isPresent()) {
@@ -264,6 +272,14 @@ public final class SdTrainingTask implements TrainingTask {
             parts.add(ctx);
         }
         return parts.size() == 1 ? parts.get(0) : NDArrays.concat(new NDList(parts), 0);
+    }
+
+    @Override
+    public void afterBackward() {
+        if (pending != null) {
+            pending.backward();
+            pending = null;
+        }
     }
 
     @Override

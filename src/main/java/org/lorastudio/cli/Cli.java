@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
                 GenerateCommand.class,
                 TrainCommand.class,
                 GenerateTextCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Cli implements Runnable {

@@ -57,8 +57,9 @@ public final class FakeRuns {
                         out -> ImageIO.write(img, "png", out));
             }
         }
-        String notes = f.notesText().replace("_What do you want to find out or improve with this run? One sentence is"
-                + " enough._", "Does rank " + rank + " learn the shapes faster?");
+        // the Goal hint (whatever the template says) becomes the user's goal
+        String notes = f.notesText().replaceFirst("(?m)^_What do you want to find out[^\\n]*$",
+                "Does rank " + rank + " learn the shapes faster?");
         AtomicFiles.writeString(f.notesFile(), notes);
         return f;
     }

@@ -85,4 +85,27 @@ class LoraParityTest {
             net.detach();
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void kohyaLoraRewrittenInTheDiffusersLayoutGivesTheSameModel(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        LoraNetwork kohya = network("lora-kohya.safetensors");
+        java.nio.file.Path file = dir.resolve("pytorch_lora_weights.safetensors");
+        DiffusersLoraWriter.write(kohya, Map.of("unet", sd.unet(), "text_encoder", sd.textEncoder()), file,
+                org.lorastudio.safetensors.DType.F32, Map.of());
+        LoraFile back = LoraFile.read(file);
+        assertThat(back.format()).isEqualTo(LoraFile.Format.DIFFUSERS);
+        assertThat(back.modules().keySet()).containsExactlyInAnyOrderElementsOf(kohya.layers().keySet());
+        Map<String, AdaptableLayer> layers = new LinkedHashMap<>(LoraTargets.byKohyaName(sd.unet(), LoraTargets.UNET));
+        layers.putAll(LoraTargets.byKohyaName(sd.textEncoder(), LoraTargets.TEXT_ENCODER));
+        LoraNetwork net = LoraNetwork.fromFile(back, layers, manager);
+        net.attach();
+        try (NDManager m = manager.newSubManager()) {
+            NDArray out = sd.unet().forward(Fixtures.tensor(ref, "unet.in.sample", m),
+                    Fixtures.tensor(ref, "unet.in.timesteps", m), Fixtures.tensor(ref, "unet.in.encoder_hidden_states", m));
+            assertThat(Fixtures.relL2(out, Fixtures.tensor(ref, "lora.scale1.0.unet.out.sample", m))).isLessThan(1e-4);
+        } finally {
+            net.detach();
+        }
+    }
 }

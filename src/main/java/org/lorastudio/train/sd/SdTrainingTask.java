@@ -304,8 +304,13 @@ public final class SdTrainingTask implements TrainingTask {
 
     @Override
     public void saveAdapter(Path target, Map<String, String> metadata) throws IOException {
-        KohyaLoraWriter.write(network, target,
-                config.savePrecision() == org.lorastudio.config.SavePrecision.FP16 ? DType.F16 : DType.F32, metadata);
+        DType precision = config.savePrecision() == org.lorastudio.config.SavePrecision.FP16 ? DType.F16 : DType.F32;
+        if (config.saveFormat() == org.lorastudio.config.SaveFormat.DIFFUSERS) {
+            org.lorastudio.lora.DiffusersLoraWriter.write(network, Map.of("unet", sd.unet(), "text_encoder",
+                    sd.textEncoder()), target, precision, metadata);
+        } else {
+            KohyaLoraWriter.write(network, target, precision, metadata);
+        }
     }
 
     @Override

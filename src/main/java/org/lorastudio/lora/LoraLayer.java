@@ -95,7 +95,7 @@ public final class LoraLayer implements Adapter {
         if (training && dropout > 0) {
             NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape(), x.getDataType(), x.getDevice())
                     .gte(dropout).toType(x.getDataType(), false);
-            in = x.mul(keep).div(1f - dropout); // inverted dropout, as torch.nn.Dropout
+            in = org.lorastudio.nn.Functional.divScalar(x.mul(keep), 1f - dropout); // inverted dropout, as torch
         }
         NDArray d = down.getDataType() == in.getDataType() ? down : down.toType(in.getDataType(), false);
         NDArray u = up.getDataType() == in.getDataType() ? up : up.toType(in.getDataType(), false);
@@ -110,7 +110,7 @@ public final class LoraLayer implements Adapter {
             h = ai.djl.nn.convolutional.Conv2d.conv2d(h, u, null, new Shape(1, 1), new Shape(0, 0),
                     new Shape(1, 1), 1).singletonOrThrow();
         }
-        return h.mul(scale() * multiplier);
+        return org.lorastudio.nn.Functional.mulScalar(h, scale() * multiplier);
     }
 
     /** Shape of lora_down for a target layer: [r, in] or [r, in, k, k]. */

@@ -44,7 +44,7 @@ public final class LoraNetwork {
             for (int i = 0; i < down.length; i++) {
                 down[i] = (init.nextFloat() * 2f - 1f) * bound;
             }
-            NDArray d = manager.create(down, ds);
+            NDArray d = org.lorastudio.nn.Weights.owned(manager.create(down, ds));
             NDArray u = manager.zeros(LoraLayer.upShape(layer, rank), DataType.FLOAT32);
             d.setName(e.getKey() + ".lora_down.weight");
             u.setName(e.getKey() + ".lora_up.weight");
@@ -74,8 +74,8 @@ public final class LoraNetwork {
                 mismatched.add(w.name() + " (file down " + Arrays.toString(w.downShape()) + ", model " + ds + ")");
                 continue;
             }
-            NDArray d = manager.create(w.down(), ds);
-            NDArray u = manager.create(w.up(), us);
+            NDArray d = org.lorastudio.nn.Weights.owned(manager.create(w.down(), ds));
+            NDArray u = org.lorastudio.nn.Weights.owned(manager.create(w.up(), us));
             d.setName(w.name() + ".lora_down.weight");
             u.setName(w.name() + ".lora_up.weight");
             out.put(w.name(), new LoraLayer(w.name(), layer, w.rank(), w.alpha(), d, u));

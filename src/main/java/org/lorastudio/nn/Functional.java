@@ -14,6 +14,33 @@ public final class Functional {
     private Functional() {
     }
 
+    /**
+     * {@code x · s} with the scalar held in memory libtorch owns. DJL's {@code NDArray.mul(Number)} wraps the scalar
+     * around a Java direct buffer and closes it right after the op; autograd keeps that scalar for the backward pass,
+     * so once the Java GC frees the buffer, gradients are computed from garbage (intermittent NaN/Inf in training,
+     * docs/decisions/0001). Use this for every scalar product that can be part of a training graph.
+     */
+    public static NDArray mulScalar(NDArray x, float s) {
+        return x.mul(scalar(x, s));
+    }
+
+    /** {@code x / s}, with the scalar in libtorch-owned memory (see {@link #mulScalar}). */
+    public static NDArray divScalar(NDArray x, float s) {
+        return x.div(scalar(x, s));
+    }
+
+    /** A 0-d tensor of {@code s} in {@code x}'s type, held in memory libtorch owns (a clone of DJL's scalar). */
+    private static NDArray scalar(NDArray x, float s) {
+        NDArray blob = x.getManager().create(s);
+        NDArray typed = blob.getDataType() == x.getDataType() ? blob : blob.toType(x.getDataType(), false);
+        NDArray owned = typed.duplicate();
+        if (typed != blob) {
+            typed.close();
+        }
+        blob.close();
+        return owned;
+    }
+
     /** SiLU / swish: x·sigmoid(x). */
     public static NDArray silu(NDArray x) {
         return x.mul(x.getNDArrayInternal().sigmoid());
@@ -26,7 +53,7 @@ public final class Functional {
 
     /** CLIP's quick_gelu: x·sigmoid(1.702x). */
     public static NDArray quickGelu(NDArray x) {
-        return x.mul(x.mul(1.702f).getNDArrayInternal().sigmoid());
+        return x.mul(mulScalar(x, 1.702f).getNDArrayInternal().sigmoid());
     }
 
     /**
@@ -70,7 +97,7 @@ public final class Functional {
     }
 
     private static NDArray headsAttention(NDArray qh, NDArray kt, NDArray vh, float scale, NDArray mask) {
-        NDArray scores = qh.matMul(kt).mul(scale); // (B, h, Tq, Tk)
+        NDArray scores = mulScalar(qh.matMul(kt), scale); // (B, h, Tq, Tk)
         if (mask != null) {
             scores = scores.add(mask);
         }

@@ -77,7 +77,7 @@ public final class Weights {
      * read it. So weights are copied once at load (one tensor at a time: peak memory stays near one copy of the
      * model) and the mapping is released at once.
      */
-    static NDArray owned(NDArray view) {
+    public static NDArray owned(NDArray view) {
         NDArray copy = view.duplicate();
         view.close();
         return copy;

@@ -210,7 +210,7 @@ public final class NoiseSchedule {
         long[] shape = new long[x.getShape().dimension()];
         java.util.Arrays.fill(shape, 1);
         shape[0] = v.length;
-        NDArray a = x.getManager().create(v, new Shape(shape)); // [B] -> [B, 1, 1, 1]
+        NDArray a = org.lorastudio.nn.Weights.owned(x.getManager().create(v, new Shape(shape))); // [B] -> [B, 1, 1, 1]
         return x.getDataType() == DataType.FLOAT32 ? a : a.toType(x.getDataType(), false);
     }
 

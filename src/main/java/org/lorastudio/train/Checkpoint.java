@@ -96,7 +96,8 @@ public final class Checkpoint {
         Map<String, NDArray> out = new LinkedHashMap<>();
         try (SafetensorsFile f = SafetensorsFile.open(dir.resolve("lora.safetensors"))) {
             for (String k : f.tensors().keySet()) {
-                NDArray a = manager.create(f.readFloats(k), new ai.djl.ndarray.types.Shape(f.info(k).shape()));
+                NDArray a = org.lorastudio.nn.Weights.owned(manager.create(f.readFloats(k),
+                        new ai.djl.ndarray.types.Shape(f.info(k).shape())));
                 a.setName(k);
                 out.put(k, a);
             }

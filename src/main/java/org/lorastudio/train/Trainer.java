@@ -241,7 +241,7 @@ public final class Trainer {
                         }
                         lossSum += value;
                         items += batch.length;
-                        gc.backward(loss.mul((float) (lossScale / (to - from))));
+                        gc.backward(org.lorastudio.nn.Functional.mulScalar(loss, (float) (lossScale / (to - from))));
                         task.afterBackward();
                     }
                 }

@@ -45,7 +45,7 @@ final class ClipTextTransformer extends Module {
                 m[i * t + j] = -Float.MAX_VALUE;
             }
         }
-        NDArray mask = like.getManager().create(m, new Shape(1, 1, t, t));
+        NDArray mask = org.lorastudio.nn.Weights.owned(like.getManager().create(m, new Shape(1, 1, t, t)));
         return like.getDataType() == DataType.FLOAT32 ? mask : mask.toType(like.getDataType(), false);
     }
 }

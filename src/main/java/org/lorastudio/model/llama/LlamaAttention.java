@@ -53,7 +53,8 @@ public final class LlamaAttention extends Module {
         }
         k = repeatKv(k, heads / kvHeads); // (B, nkv, S, d) -> (B, nh, S, d)
         v = repeatKv(v, heads / kvHeads);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul((float) (1.0 / Math.sqrt(headDim))); // (B, nh, T, S)
+        NDArray scores = org.lorastudio.nn.Functional.mulScalar(q.matMul(k.transpose(0, 1, 3, 2)),
+                (float) (1.0 / Math.sqrt(headDim))); // (B, nh, T, S)
         DataType type = scores.getDataType();
         if (type != DataType.FLOAT32) {
             scores = scores.toType(DataType.FLOAT32, false);

@@ -179,7 +179,7 @@ public final class LlamaForCausalLM extends Module {
             for (int i = 0; i < v.length; i++) {
                 v[i] = norm ? 1f : "bias".equals(p.name()) ? 0f : (float) (random.nextGaussian() * std);
             }
-            return manager.create(v, p.shape());
+            return org.lorastudio.nn.Weights.owned(manager.create(v, p.shape()));
         });
         this.sources = Map.of();
         this.sourceFolder = null;

@@ -89,6 +89,6 @@ public final class LlamaModel extends Module {
                 }
             }
         }
-        return m.create(mask, new Shape(1, 1, t, total));
+        return org.lorastudio.nn.Weights.owned(m.create(mask, new Shape(1, 1, t, total)));
     }
 }

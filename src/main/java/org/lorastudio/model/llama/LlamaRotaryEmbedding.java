@@ -80,8 +80,8 @@ public final class LlamaRotaryEmbedding {
                 sin[t * dim + j + half] = s;
             }
         }
-        NDArray c = manager.create(cos, new Shape(length, dim));
-        NDArray s = manager.create(sin, new Shape(length, dim));
+        NDArray c = org.lorastudio.nn.Weights.owned(manager.create(cos, new Shape(length, dim)));
+        NDArray s = org.lorastudio.nn.Weights.owned(manager.create(sin, new Shape(length, dim)));
         if (type != DataType.FLOAT32) {
             c = c.toType(type, false);
             s = s.toType(type, false);

@@ -47,7 +47,7 @@ public final class ResnetBlock2D extends Module {
             h = conv2.forward(Functional.silu(norm2.forward(h)));
             NDArray shortcut = convShortcut == null ? x : convShortcut.forward(x);
             NDArray out = shortcut.add(h);
-            return outputScaleFactor == 1f ? out : out.div(outputScaleFactor);
+            return outputScaleFactor == 1f ? out : Functional.divScalar(out, outputScaleFactor);
         });
     }
 }

@@ -32,6 +32,7 @@ import org.lorastudio.lora.LoraTargets;
 import org.lorastudio.model.sd.StableDiffusion;
 import org.lorastudio.model.sd.TextToImage;
 import org.lorastudio.nn.AdaptableLayer;
+import org.lorastudio.nn.Weights;
 import org.lorastudio.safetensors.DType;
 import org.lorastudio.sample.NoiseSchedule;
 import org.lorastudio.sample.SchedulerConfig;
@@ -215,13 +216,14 @@ public final class SdTrainingTask implements TrainingTask {
         }
         NDArray noisy = schedule.addNoise(latents, noise, t);
         NDArray context = context(m, batch, epoch);
+        NDArray tArray = Weights.owned(m.create(t));
         NDArray pred;
         if (config.gradientCheckpointing()) {
-            pending = sd.unet().forwardCheckpointed(noisy.toType(computeType, false), m.create(t),
+            pending = sd.unet().forwardCheckpointed(noisy.toType(computeType, false), tArray,
                     context.toType(computeType, false), !teTargets.isEmpty());
             pred = pending.output().toType(DataType.FLOAT32, false);
         } else {
-            pred = sd.unet().forward(noisy.toType(computeType, false), m.create(t),
+            pred = sd.unet().forward(noisy.toType(computeType, false), tArray,
                     context.toType(computeType, false)).toType(DataType.FLOAT32, false);
         }
         boolean v = config.predictionType() == org.lorastudio.config.PredictionType.V_PREDICTION;
@@ -245,7 +247,7 @@ public final class SdTrainingTask implements TrainingTask {
             boolean flip = config.flipAug()
                     && streams.random(SeedStreams.FLIP, (long) epoch * items.size() + idx).nextBoolean();
             if (s.moments() != null) {
-                parts.add(m.create(flip ? s.flippedMoments() : s.moments(), new Shape(1, 8, h, w)));
+                parts.add(Weights.owned(m.create(flip ? s.flippedMoments() : s.moments(), new Shape(1, 8, h, w))));
             } else {
                 NDArray px = m.create(flip ? s.flippedPixels() : s.pixels(), new Shape(1, 3, h * 8, w * 8));
                 parts.add(sd.vae().encodeMoments(px.toType(computeType, false)).toType(DataType.FLOAT32, false));
@@ -262,7 +264,7 @@ public final class SdTrainingTask implements TrainingTask {
                     streams.random(SeedStreams.CAPTION, (long) epoch * items.size() + idx));
             float[] cached = teTargets.isEmpty() ? contextCache.get(caption) : null;
             if (cached != null) {
-                parts.add(m.create(cached, new Shape(1, 77, sd.textEncoder().config().hiddenSize())));
+                parts.add(Weights.owned(m.create(cached, new Shape(1, 77, sd.textEncoder().config().hiddenSize()))));
                 continue;
             }
             NDArray ctx = sd.encodePrompt(m, caption, config.clipSkip()).toType(DataType.FLOAT32, false);

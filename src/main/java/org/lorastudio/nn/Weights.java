@@ -47,11 +47,17 @@ public final class Weights {
             Shape shape = new Shape(t.shape());
             ByteBuffer mapped = file.map(name);
             return switch (t.dtype()) {
-                case F32 -> floatType == DataType.FLOAT32
-                        ? owned(manager.create(mapped, shape, DataType.FLOAT32))
-                        : manager.create(mapped, shape, DataType.FLOAT32).toType(floatType, false);
+                case F32 -> {
+                    NDArray view = manager.create(mapped, shape, DataType.FLOAT32);
+                    NDArray a = floatType == DataType.FLOAT32 ? owned(view) : view.toType(floatType, false);
+                    if (a != view) {
+                        view.close();
+                        unmap(mapped); // nothing reads the mapping any more: release it now, not at the next GC
+                    }
+                    yield a;
+                }
                 case F16 -> floatType == DataType.FLOAT16
-                        ? owned(manager.create(mapped, shape, DataType.FLOAT16))
+                        ? unmapAfter(owned(manager.create(mapped, shape, DataType.FLOAT16)), mapped)
                         : manager.create(SafetensorsFile.toFloats(DType.F16, mapped, (int) t.numel()), shape);
                 case BF16, F64 -> {
                     NDArray a = manager.create(SafetensorsFile.toFloats(t.dtype(), mapped, (int) t.numel()), shape);
@@ -77,6 +83,26 @@ public final class Weights {
      * read it. So weights are copied once at load (one tensor at a time: peak memory stays near one copy of the
      * model) and the mapping is released at once.
      */
+    private static NDArray unmapAfter(NDArray copy, ByteBuffer mapping) {
+        unmap(mapping);
+        return copy;
+    }
+
+    /** Releases a file mapping at once (sun.misc.Unsafe.invokeCleaner), so loading needs about one model copy. */
+    static void unmap(ByteBuffer mapping) {
+        if (!(mapping instanceof java.nio.MappedByteBuffer) || !mapping.isDirect()) {
+            return;
+        }
+        try {
+            java.lang.reflect.Field f = Class.forName("sun.misc.Unsafe").getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            Object unsafe = f.get(null);
+            unsafe.getClass().getMethod("invokeCleaner", ByteBuffer.class).invoke(unsafe, mapping);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // not available on this JVM: the mapping is released by the GC instead
+        }
+    }
+
     public static NDArray owned(NDArray view) {
         NDArray copy = view.duplicate();
         view.close();

@@ -150,7 +150,7 @@ public final class Trainer {
             if (isOutOfMemory(e)) {
                 return fail("out of memory: " + firstLine(msg), Advice.OUT_OF_MEMORY);
             }
-            LOG.error("training failed", e);
+            LOG.debug("training failed", e);
             return fail("the engine failed: " + firstLine(msg), "See the log for details.");
         } catch (IOException e) {
             return fail("file error: " + e.getMessage(), "Check free disk space and permissions of " + run.dir());

@@ -68,7 +68,7 @@ class ExampleConfigsTest {
         assertThat(c.resolution()).isEqualTo(64);
         assertThat(c.loraRank()).isEqualTo(4);
         assertThat(c.learningRate()).isEqualTo(1e-3);
-        assertThat(c.sampleEveryNSteps()).isEqualTo(20);
+        assertThat(c.sampleEveryNSteps()).isEqualTo(60);
         assertThat(c.samplePrompts()).hasSize(2);
         assertThat(c.sampleSteps()).isEqualTo(10);
         assertThat(c.cacheLatents()).isTrue();

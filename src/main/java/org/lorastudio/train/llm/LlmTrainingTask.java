@@ -58,6 +58,10 @@ public final class LlmTrainingTask implements TrainingTask {
 
     @Override
     public void prepare(NDManager manager, Consumer<TrainingEvent> events) throws IOException {
+        if (config.mixedPrecision() != org.lorastudio.config.MixedPrecision.NO) {
+            throw new UserException("mixed_precision: " + config.mixedPrecision().yamlName() + " is not available for"
+                    + " language-model training yet; use mixed_precision: no");
+        }
         Path base = config.baseModel().resolved();
         events.accept(new TrainingEvent.Preparing("loading base model", 0, 1));
         model = LlamaForCausalLM.fromPretrained(base, manager);

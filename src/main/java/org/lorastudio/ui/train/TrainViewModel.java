@@ -313,7 +313,8 @@ public final class TrainViewModel {
                 samplePrompts.setAll(s.prompts());
                 appendLog("Samples at step " + s.step() + ": " + s.files().size() + " files");
             } else if (e instanceof TrainingEvent.CheckpointSaved c) {
-                appendLog("Saved step " + c.step() + ": " + c.lora().getFileName());
+                appendLog("Saved step " + c.step()
+                        + (c.lora() != null ? ": " + c.lora().getFileName() : " (checkpoint)"));
             } else if (e instanceof TrainingEvent.Finished f) {
                 finalStatus.set(f.status());
                 appendLog(String.format(Locale.ROOT, "Run %s after %d steps in %.1f s, final loss %.4f",

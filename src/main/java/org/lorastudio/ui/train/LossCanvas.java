@@ -121,6 +121,7 @@ public final class LossCanvas extends Region {
         double[] yr = range(raw);
         double[] lrr = range(lr);
         lrr[0] = Math.min(0, lrr[0]);
+        lrr[1] = Math.max(1e-12, lrr[1]) * 1.15; // a constant LR sits below the top edge, not on it
         axes(g, x0, x1, yr, lrr, pw, ph);
         plot(g, raw, yr, pw, ph, RAW, 1.0);
         plot(g, smooth, yr, pw, ph, SMOOTH, 2.0);

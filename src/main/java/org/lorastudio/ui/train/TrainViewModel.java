@@ -309,8 +309,8 @@ public final class TrainViewModel {
                 progress.set(s.totalSteps() > 0 ? (double) s.step() / s.totalSteps() : 0);
                 progressText.set(progressLine(s));
             } else if (e instanceof TrainingEvent.SampleReady s) {
+                samplePrompts.setAll(s.prompts()); // before the files: the gallery rebuilds on files
                 samples.setAll(s.files());
-                samplePrompts.setAll(s.prompts());
                 appendLog("Samples at step " + s.step() + ": " + s.files().size() + " files");
             } else if (e instanceof TrainingEvent.CheckpointSaved c) {
                 appendLog("Saved step " + c.step()

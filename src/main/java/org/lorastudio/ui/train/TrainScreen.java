@@ -87,6 +87,10 @@ public final class TrainScreen implements Screen {
     @Override
     public void onShow() {
         refreshConfigs();
+        Path focused = context.runProperty().get();
+        if (focused != null && !vm.isBusy()) {
+            vm.runDirProperty().set(focused); // Resume continues the run selected elsewhere (Runs, Notes)
+        }
     }
 
     @Override

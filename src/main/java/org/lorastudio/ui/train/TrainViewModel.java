@@ -59,6 +59,8 @@ public final class TrainViewModel {
 
     private volatile Trainer trainer;
     private volatile CompletableFuture<RunStatus> running;
+    /** Stop pressed before the trainer existed (while loading the config); read by the trainer thread. */
+    private volatile boolean stopEarly;
     private UnaryOperator<TrainingConfig> adjuster = UnaryOperator.identity();
 
     /**
@@ -182,9 +184,12 @@ public final class TrainViewModel {
 
     /** Asks the running trainer to stop after the current step (a checkpoint is saved). */
     public void stop() {
-        Trainer t = trainer;
-        if (t != null && isBusy()) {
-            t.requestStop();
+        if (isBusy() && state.get() != TrainState.STOPPING) {
+            stopEarly = true; // written before reading trainer: one of the two threads sees the other's write
+            Trainer t = trainer;
+            if (t != null) {
+                t.requestStop();
+            }
             state.set(TrainState.STOPPING);
             appendLog("Stop requested: finishing the current step and saving a checkpoint…");
         }
@@ -237,6 +242,7 @@ public final class TrainViewModel {
         progressText.set(what + "…");
         state.set(TrainState.PREPARING);
         appendLog(what);
+        stopEarly = false;
         FxBatcher<TrainingEvent> batcher = new FxBatcher<>(this::onEvents, ui);
         CompletableFuture<RunStatus> f = new CompletableFuture<>();
         running = f;
@@ -247,7 +253,7 @@ public final class TrainViewModel {
                 trainer = t;
                 t.addListener(batcher::add);
                 ui.accept(() -> runDir.set(t.runFolder().dir()));
-                if (state.get() == TrainState.STOPPING) {
+                if (stopEarly) {
                     t.requestStop();
                 }
                 result = t.run();

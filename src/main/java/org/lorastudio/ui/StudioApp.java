@@ -1,15 +1,24 @@
 package org.lorastudio.ui;
 
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+
+import javax.imageio.ImageIO;
 
 import javafx.application.Application;
+import javafx.animation.PauseTransition;
 import javafx.application.Platform;
+import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Scene;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.layout.BorderPane;
 import javafx.stage.Stage;
+import javafx.util.Duration;
 import org.controlsfx.control.StatusBar;
 import org.lorastudio.ui.compare.CompareScreen;
 import org.lorastudio.ui.config.ConfigScreen;
@@ -22,6 +31,10 @@ import org.lorastudio.ui.train.TrainScreen;
 /**
  * The studio window: one tab per screen (SPEC §7) over a shared {@link StudioContext}, and a status bar. Opens
  * {@code ./workspace}, or the folder in {@code -Dlorastudio.workspace}.
+ *
+ * <p>With {@code -Dlorastudio.screenshots=DIR} it selects each tab in turn, lets it render for 1.5 s, saves the
+ * window as {@code DIR/<tab title in lower case>.png} and exits; with {@code -Dlorastudio.screenshots.train=true}
+ * it first trains the Train screen's config (the demo by default) until some steps have arrived, then stops it.
  */
 public final class StudioApp extends Application {
     private StudioContext context;
@@ -70,6 +83,75 @@ public final class StudioApp extends Application {
         });
         stage.show();
         screens.get(0).onShow();
+        String shots = System.getProperty("lorastudio.screenshots");
+        if (shots != null && !shots.isBlank()) {
+            screenshotTour(stage.getScene(), tabs, Path.of(shots), 0);
+        }
+    }
+
+    /** Steps shown in the Train screenshot (or fewer, if the run ends first). */
+    private static final int SCREENSHOT_STEPS = 60;
+
+    private void screenshotTour(Scene scene, TabPane tabs, Path dir, int index) {
+        if (index >= tabs.getTabs().size()) {
+            finishTour();
+            return;
+        }
+        Tab tab = tabs.getTabs().get(index);
+        tabs.getSelectionModel().select(tab);
+        Screen screen = screens.get(index);
+        boolean trainFirst = screen instanceof TrainScreen && Boolean.getBoolean("lorastudio.screenshots.train");
+        if (trainFirst) {
+            ((TrainScreen) screen).viewModel().start();
+        }
+        Runnable shoot = () -> {
+            saveSnapshot(scene, dir.resolve(tab.getText().toLowerCase(Locale.ROOT) + ".png"));
+            screenshotTour(scene, tabs, dir, index + 1);
+        };
+        if (trainFirst) {
+            waitForSteps((TrainScreen) screen, System.nanoTime(), shoot);
+        } else {
+            later(1.5, shoot);
+        }
+    }
+
+    private void waitForSteps(TrainScreen train, long t0, Runnable then) {
+        var vm = train.viewModel();
+        boolean enough = vm.series().size() >= SCREENSHOT_STEPS || !vm.isBusy();
+        if (enough || System.nanoTime() - t0 > 180e9) {
+            later(1.0, then); // shot while still running; finishTour() stops the run before exiting
+        } else {
+            later(0.5, () -> waitForSteps(train, t0, then));
+        }
+    }
+
+    private void finishTour() {
+        // Exit only once no trainer thread is left in native code (a JVM exit under it can crash libtorch).
+        TrainScreen train = (TrainScreen) screens.stream().filter(s -> s instanceof TrainScreen).findFirst()
+                .orElse(null);
+        if (train != null && train.viewModel().isBusy()) {
+            train.viewModel().stop();
+            later(0.5, this::finishTour);
+            return;
+        }
+        Platform.exit();
+    }
+
+    private static void later(double seconds, Runnable action) {
+        PauseTransition p = new PauseTransition(Duration.seconds(seconds));
+        p.setOnFinished(e -> action.run());
+        p.play();
+    }
+
+    private static void saveSnapshot(Scene scene, Path png) {
+        try {
+            Files.createDirectories(png.toAbsolutePath().getParent());
+            BufferedImage img = SwingFXUtils.fromFXImage(scene.snapshot(null), null);
+            ImageIO.write(img, "png", png.toFile());
+            System.out.println("screenshot: " + png);
+        } catch (IOException e) {
+            System.err.println("screenshot failed: " + png + ": " + e);
+        }
     }
 
     @Override

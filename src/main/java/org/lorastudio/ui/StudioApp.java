@@ -69,16 +69,30 @@ public final class StudioApp extends Application {
         StatusBar status = new StatusBar();
         status.textProperty().bind(context.statusProperty());
         context.statusProperty().set("Workspace: " + context.workspace());
+        status.getRightItems().add(machineLabel());
         BorderPane root = new BorderPane(tabs);
         root.setBottom(status);
         stage.setTitle("LoRA Studio — " + context.workspace().getFileName());
-        stage.setScene(new Scene(root, 1280, 800));
+        boolean screenshotMode = System.getProperty("lorastudio.screenshots") != null;
+        java.util.prefs.Preferences prefs = java.util.prefs.Preferences.userNodeForPackage(StudioApp.class);
+        stage.setScene(new Scene(root, screenshotMode ? 1280 : prefs.getDouble("width", 1280),
+                screenshotMode ? 800 : prefs.getDouble("height", 800)));
+        if (!screenshotMode) {
+            tabs.getSelectionModel().select(Math.min(prefs.getInt("tab", 0), tabs.getTabs().size() - 1));
+            stage.setMaximized(prefs.getBoolean("maximized", false));
+        }
         stage.setOnCloseRequest(e -> {
             for (Screen s : screens) {
                 if (!s.onCloseRequest()) {
                     e.consume();
                     return;
                 }
+            }
+            if (!screenshotMode) { // remember the window for the next start
+                prefs.putDouble("width", stage.getScene().getWidth());
+                prefs.putDouble("height", stage.getScene().getHeight());
+                prefs.putBoolean("maximized", stage.isMaximized());
+                prefs.putInt("tab", tabs.getSelectionModel().getSelectedIndex());
             }
         });
         stage.show();
@@ -87,6 +101,39 @@ public final class StudioApp extends Application {
         if (shots != null && !shots.isBlank()) {
             screenshotTour(stage.getScene(), tabs, Path.of(shots), 0);
         }
+    }
+
+    /**
+     * The right side of the status bar: compute device, resident memory and the run in focus, refreshed every 2 s.
+     * The device is asked once on a background thread (it starts the engine).
+     */
+    private javafx.scene.control.Label machineLabel() {
+        javafx.scene.control.Label label = new javafx.scene.control.Label();
+        javafx.beans.property.SimpleStringProperty device = new javafx.beans.property.SimpleStringProperty("…");
+        context.background().submit(() -> {
+            String d;
+            try {
+                d = org.lorastudio.runtime.Devices.describe(org.lorastudio.runtime.Devices.resolve("auto"));
+            } catch (RuntimeException e) {
+                d = "device unknown";
+            }
+            String text = d;
+            javafx.application.Platform.runLater(() -> device.set(text));
+        });
+        Runnable refresh = () -> {
+            long rss = org.lorastudio.util.ProcessMemory.residentBytes().orElse(-1);
+            Path run = context.runProperty().get();
+            label.setText(device.get() + (rss > 0 ? "  ·  memory " + rss / (1024 * 1024) + " MB" : "")
+                    + (run == null ? "" : "  ·  run " + run.getFileName()));
+        };
+        javafx.animation.Timeline timer = new javafx.animation.Timeline(new javafx.animation.KeyFrame(
+                javafx.util.Duration.seconds(2), e -> refresh.run()));
+        timer.setCycleCount(javafx.animation.Animation.INDEFINITE);
+        timer.play();
+        device.addListener((o, a, b) -> refresh.run());
+        context.runProperty().addListener((o, a, b) -> refresh.run());
+        refresh.run();
+        return label;
     }
 
     /** Steps shown in the Train screenshot (or fewer, if the run ends first). */

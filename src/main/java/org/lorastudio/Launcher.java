@@ -29,6 +29,12 @@ public final class Launcher {
     }
 
     private static void startStudio(String[] args) {
+        boolean headlessPlatform = "Monocle".equalsIgnoreCase(System.getProperty("glass.platform"));
+        if (!headlessPlatform && System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")
+                && System.getenv("DISPLAY") == null && System.getenv("WAYLAND_DISPLAY") == null) {
+            System.exit(Cli.fail("the studio window needs a graphical display (DISPLAY is not set). Run it on a"
+                    + " desktop, over `ssh -X`, or under Xvfb; or use the command line: ./lorastudio --help"));
+        }
         try {
             Class<?> app = Class.forName("org.lorastudio.ui.StudioApp");
             app.getMethod("launchStudio", String[].class).invoke(null, (Object) args);

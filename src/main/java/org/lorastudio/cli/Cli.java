@@ -40,6 +40,14 @@ public final class Cli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** Prints one plain error line for the launcher (outside any command) and returns exit code 1. */
+    public static int fail(String message) {
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        err.println("lorastudio: " + message);
+        err.flush();
+        return 1;
+    }
+
     /** Runs the command line with the process's standard streams and returns the exit code. */
     public static int run(String... args) {
         return run(new PrintWriter(System.out, true, StandardCharsets.UTF_8),

@@ -41,7 +41,12 @@ public final class EventFileWriter implements Closeable {
     public static EventFileWriter create(Path dir, Clock clock, String host) throws IOException {
         Files.createDirectories(dir);
         long seconds = clock.millis() / 1000;
-        Path file = dir.resolve("events.out.tfevents." + seconds + "." + sanitize(host) + ".lorastudio");
+        // a resumed run can start within the same second as the last session: count up rather than collide
+        String base = "events.out.tfevents." + seconds + "." + sanitize(host) + ".lorastudio";
+        Path file = dir.resolve(base);
+        for (int i = 2; Files.exists(file); i++) {
+            file = dir.resolve(base + "." + i);
+        }
         OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         EventFileWriter w = new EventFileWriter(file, out, clock);
         try {

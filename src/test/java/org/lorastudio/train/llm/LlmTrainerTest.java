@@ -47,11 +47,23 @@ class LlmTrainerTest {
     @Test
     void stoppedAndResumedLanguageModelRunIsBitIdentical() throws Exception {
         Trainer straight = Trainer.start(config("llm-a"), workspace, Optional.empty());
-        assertThat(straight.run()).isEqualTo(RunStatus.COMPLETED);
+        StringBuilder failure = new StringBuilder();
+        straight.addListener(e -> {
+            if (e instanceof org.lorastudio.train.TrainingEvent.Failed f) {
+                failure.append(f.reason());
+            }
+        });
+        assertThat(straight.run()).as(failure::toString).isEqualTo(RunStatus.COMPLETED);
         Trainer first = Trainer.start(config("llm-b"), workspace, Optional.empty());
         TrainerTestAccess.stopAfter(first, 2);
         assertThat(first.run()).isEqualTo(RunStatus.STOPPED);
-        assertThat(Trainer.resume(first.runFolder().dir()).run()).isEqualTo(RunStatus.COMPLETED);
+        Trainer resumed = Trainer.resume(first.runFolder().dir());
+        resumed.addListener(e -> {
+            if (e instanceof org.lorastudio.train.TrainingEvent.Failed f) {
+                failure.append(f.reason());
+            }
+        });
+        assertThat(resumed.run()).as(failure::toString).isEqualTo(RunStatus.COMPLETED);
 
         List<MetricPoint> a = MetricsLog.read(straight.runFolder().metricsFile());
         List<MetricPoint> b = MetricsLog.read(first.runFolder().metricsFile());

@@ -36,6 +36,7 @@ import org.lorastudio.util.UserException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -82,8 +83,8 @@ final class RunsCommand implements Runnable {
         @ParentCommand
         RunsCommand parent;
 
-        @Option(names = "--runs-dir", paramLabel = "DIR", description = "Runs folder (overrides the default).")
-        Path runsDir;
+        @Mixin
+        RunsDirOption runsOption;
 
         @Option(names = "--grep", paramLabel = "TEXT",
                 description = "Only runs whose id, name, notes or config contain TEXT (ignoring case).")
@@ -91,7 +92,7 @@ final class RunsCommand implements Runnable {
 
         @Override
         public void run() {
-            RunCatalog catalog = parent.catalog(runsDir);
+            RunCatalog catalog = parent.catalog(runsOption.runsDir);
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             RunListing listing = catalog.list();
@@ -173,15 +174,15 @@ final class RunsCommand implements Runnable {
         @ParentCommand
         RunsCommand parent;
 
-        @Option(names = "--runs-dir", paramLabel = "DIR", description = "Runs folder (overrides the default).")
-        Path runsDir;
+        @Mixin
+        RunsDirOption runsOption;
 
         @Parameters(paramLabel = "RUN", description = "Run id, a unique part of one, or a run folder.")
         String run;
 
         @Override
         public void run() {
-            RunFolder folder = parent.catalog(runsDir).resolve(run);
+            RunFolder folder = parent.catalog(runsOption.runsDir).resolve(run);
             RunRecord r = folder.record();
             PrintWriter out = spec.commandLine().getOut();
             List<List<String>> fields = summaryRows(folder, r);
@@ -309,8 +310,8 @@ final class RunsCommand implements Runnable {
         @ParentCommand
         RunsCommand parent;
 
-        @Option(names = "--runs-dir", paramLabel = "DIR", description = "Runs folder (overrides the default).")
-        Path runsDir;
+        @Mixin
+        RunsDirOption runsOption;
 
         @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", converter = FormatConverter.class,
                 description = "text (aligned columns, default) or markdown (tables for notes).")
@@ -322,7 +323,7 @@ final class RunsCommand implements Runnable {
 
         @Override
         public void run() {
-            RunCatalog catalog = parent.catalog(runsDir);
+            RunCatalog catalog = parent.catalog(runsOption.runsDir);
             List<ComparedRun> loaded = runs.stream().map(catalog::resolve).map(ComparedRun::load).toList();
             spec.commandLine().getOut().print(Comparison.of(loaded, Instant.now()).render(format));
         }
@@ -378,8 +379,8 @@ final class RunsCommand implements Runnable {
         @ParentCommand
         RunsCommand parent;
 
-        @Option(names = "--runs-dir", paramLabel = "DIR", description = "Runs folder (overrides the default).")
-        Path runsDir;
+        @Mixin
+        RunsDirOption runsOption;
 
         @Parameters(paramLabel = "RUN", description = "The run to start from: id, unique part of one, or folder.")
         String run;
@@ -389,7 +390,7 @@ final class RunsCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            RunFolder from = parent.catalog(runsDir).resolve(run);
+            RunFolder from = parent.catalog(runsOption.runsDir).resolve(run);
             RunFolder child = RunPlanner.fork(from, overrides, Instant.now());
             PrintWriter out = spec.commandLine().getOut();
             List<String> keys = RunNotes.configChanges(child).keys();
@@ -410,8 +411,8 @@ final class RunsCommand implements Runnable {
         @ParentCommand
         RunsCommand parent;
 
-        @Option(names = "--runs-dir", paramLabel = "DIR", description = "Runs folder (overrides the default).")
-        Path runsDir;
+        @Mixin
+        RunsDirOption runsOption;
 
         @Option(names = "--format", paramLabel = "md|html", defaultValue = "md",
                 converter = ReportFormatConverter.class,
@@ -426,7 +427,7 @@ final class RunsCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            RunCatalog catalog = parent.catalog(runsDir);
+            RunCatalog catalog = parent.catalog(runsOption.runsDir);
             List<RunFolder> folders = runs.stream().map(catalog::resolve).toList();
             Path file = out != null ? out : Path.of("report." + format.extension());
             List<Path> written = RunReport.write(folders, format, file, Instant.now());
@@ -444,8 +445,8 @@ final class RunsCommand implements Runnable {
         @ParentCommand
         RunsCommand parent;
 
-        @Option(names = "--runs-dir", paramLabel = "DIR", description = "Runs folder (overrides the default).")
-        Path runsDir;
+        @Mixin
+        RunsDirOption runsOption;
 
         @Option(names = "--with-weights", description = "Include LoRA files and checkpoints/.")
         boolean withWeights;
@@ -458,7 +459,7 @@ final class RunsCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            RunFolder folder = parent.catalog(runsDir).resolve(run);
+            RunFolder folder = parent.catalog(runsOption.runsDir).resolve(run);
             Path zip = out != null ? out : Path.of(folder.id().value() + ".zip");
             RunExport.Result r = RunExport.export(folder, zip, withWeights);
             List<String> problems = RunExport.verify(zip);
@@ -497,8 +498,8 @@ final class RunsCommand implements Runnable {
         @ParentCommand
         GitCommand git;
 
-        @Option(names = "--runs-dir", paramLabel = "DIR", description = "Runs folder (overrides the default).")
-        Path runsDir;
+        @Mixin
+        RunsDirOption runsOption;
 
         @Option(names = "--no-auto-commit", negatable = false,
                 description = "Do not commit finished runs automatically (use 'runs commit').")
@@ -506,7 +507,7 @@ final class RunsCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            Path ws = git.parent.workspace(runsDir);
+            Path ws = git.parent.workspace(runsOption.runsDir);
             boolean created = RunArchive.init(ws, !noAutoCommit);
             spec.commandLine().getOut().println((created ? "initialized Git repository in " : "updated Git "
                     + "repository in ") + ws + " (weights ignored; auto-commit of finished runs "
@@ -524,8 +525,8 @@ final class RunsCommand implements Runnable {
         @ParentCommand
         RunsCommand parent;
 
-        @Option(names = "--runs-dir", paramLabel = "DIR", description = "Runs folder (overrides the default).")
-        Path runsDir;
+        @Mixin
+        RunsDirOption runsOption;
 
         @Option(names = {"-m", "--message"}, paramLabel = "MSG",
                 description = "Commit message (default: '<name>: notes updated').")
@@ -536,11 +537,11 @@ final class RunsCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            RunFolder folder = parent.catalog(runsDir).resolve(run);
+            RunFolder folder = parent.catalog(runsOption.runsDir).resolve(run);
             String msg = message != null ? message
                     : folder.record().name() + ": notes updated\n\nRun " + folder.id() + "\n";
             PrintWriter out = spec.commandLine().getOut();
-            RunArchive.commit(parent.workspace(runsDir), folder, msg).ifPresentOrElse(
+            RunArchive.commit(parent.workspace(runsOption.runsDir), folder, msg).ifPresentOrElse(
                     c -> out.println("committed " + c.shortId() + " " + c.subject()),
                     () -> out.println("nothing to commit: run " + folder.id() + " is unchanged since its last commit"));
             return 0;
@@ -556,16 +557,16 @@ final class RunsCommand implements Runnable {
         @ParentCommand
         RunsCommand parent;
 
-        @Option(names = "--runs-dir", paramLabel = "DIR", description = "Runs folder (overrides the default).")
-        Path runsDir;
+        @Mixin
+        RunsDirOption runsOption;
 
         @Parameters(paramLabel = "RUN", description = "Run id, a unique part of one, or a run folder.")
         String run;
 
         @Override
         public Integer call() throws IOException {
-            RunFolder folder = parent.catalog(runsDir).resolve(run);
-            List<RunArchive.CommitInfo> commits = RunArchive.history(parent.workspace(runsDir), folder);
+            RunFolder folder = parent.catalog(runsOption.runsDir).resolve(run);
+            List<RunArchive.CommitInfo> commits = RunArchive.history(parent.workspace(runsOption.runsDir), folder);
             PrintWriter out = spec.commandLine().getOut();
             if (commits.isEmpty()) {
                 out.println("no commits touch run " + folder.id() + " yet ('runs commit " + run + "' makes one)");
@@ -622,5 +623,11 @@ final class RunsCommand implements Runnable {
             u++;
         }
         return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    /** The {@code --runs-dir} option every {@code runs} subcommand accepts (overrides the parent's and the default). */
+    static final class RunsDirOption {
+        @Option(names = "--runs-dir", paramLabel = "DIR", description = "Runs folder (overrides the default).")
+        Path runsDir;
     }
 }

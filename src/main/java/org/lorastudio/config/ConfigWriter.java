@@ -57,4 +57,15 @@ public final class ConfigWriter {
         Path dir = file.toAbsolutePath().getParent();
         AtomicFiles.writeString(file, toYaml(config, dir));
     }
+
+    /**
+     * Saves YAML text as the config screen does (the user's own text, comments and order kept): atomically, so a
+     * kill leaves the old file or the new one.
+     *
+     * @throws org.lorastudio.util.UserException when the disk is full, read-only or not writable; the message
+     *                                           names the file and the previous version is intact
+     */
+    public static void saveText(Path file, String yaml) throws IOException {
+        AtomicFiles.writeString(file, yaml);
+    }
 }

@@ -37,6 +37,7 @@ import org.lorastudio.config.ConfigPreset;
 import org.lorastudio.config.ConfigPresets;
 import org.lorastudio.config.ConfigProblem;
 import org.lorastudio.config.ConfigReport;
+import org.lorastudio.config.ConfigWriter;
 import org.lorastudio.config.ModelType;
 import org.lorastudio.config.TrainingConfig;
 import org.lorastudio.config.ValueType;
@@ -44,7 +45,6 @@ import org.lorastudio.dataset.Dataset;
 import org.lorastudio.dataset.DatasetScanner;
 import org.lorastudio.ui.common.Messages;
 import org.lorastudio.ui.common.TaskExecutor;
-import org.lorastudio.util.AtomicFiles;
 
 /**
  * The Config screen's logic. The YAML text is the one document: the form edits it surgically through
@@ -290,7 +290,7 @@ public final class ConfigViewModel {
                     && !Files.readString(target, StandardCharsets.UTF_8).equals(expected)) {
                 return false;
             }
-            AtomicFiles.writeString(target, text);
+            ConfigWriter.saveText(target, text);
             return true;
         }, written -> {
             if (written) {
@@ -322,7 +322,7 @@ public final class ConfigViewModel {
         }
         String finalText = text;
         io.submit(() -> {
-            AtomicFiles.writeString(abs, finalText);
+            ConfigWriter.saveText(abs, finalText);
             return abs;
         }, saved -> {
             file.set(saved);

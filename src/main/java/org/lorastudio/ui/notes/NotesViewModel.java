@@ -1,14 +1,9 @@
 package org.lorastudio.ui.notes;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,12 +15,12 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.lorastudio.notes.NotesFile;
 import org.lorastudio.notes.NotesTemplate;
 import org.lorastudio.run.RunFolder;
 import org.lorastudio.run.RunRecord;
 import org.lorastudio.ui.runs.RunRow;
 import org.lorastudio.ui.runs.RunsViewModel;
-import org.lorastudio.util.AtomicFiles;
 import org.lorastudio.util.UserException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class NotesViewModel {
     private static final Logger LOG = LoggerFactory.getLogger(NotesViewModel.class);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("uuuuMMdd-HHmmss", Locale.ROOT);
 
     private final Path runsDir;
     private final ObjectProperty<Path> run;
@@ -244,19 +238,7 @@ public final class NotesViewModel {
 
     /** Writes {@code notes.md}; returns the backup made when the file changed on disk since {@code expected}. */
     static Path write(Path dir, String notes, String expected) {
-        try {
-            Path file = RunFolder.open(dir).notesFile();
-            Path backup = null;
-            String onDisk = Files.exists(file) ? Files.readString(file) : "";
-            if (expected != null && !onDisk.equals(expected) && !onDisk.equals(notes)) {
-                backup = dir.resolve("notes.conflict-" + LocalDateTime.now(ZoneOffset.UTC).format(STAMP) + ".md");
-                AtomicFiles.writeString(backup, onDisk);
-            }
-            AtomicFiles.writeString(file, notes);
-            return backup;
-        } catch (IOException e) {
-            throw new UserException("cannot write notes in " + dir + ": " + e.getMessage(), e);
-        }
+        return NotesFile.save(dir, notes, expected).orElse(null);
     }
 
     /** Renders the preview now (the editor debounces calls to this while typing). */

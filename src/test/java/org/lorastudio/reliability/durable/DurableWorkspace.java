@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
@@ -113,20 +114,47 @@ final class DurableWorkspace {
         return String.format("c_%02d.png", i);
     }
 
-    /** Every target and what it holds now, read the way the product reads it. */
-    Map<String, String> currentTexts() throws IOException {
+    /**
+     * Every target and what it holds now, read the way the product reads it; a file the product cannot read is
+     * reported as {@code (unreadable: why)}, which is never an allowed text.
+     */
+    Map<String, String> currentTexts() {
         Map<String, String> out = new LinkedHashMap<>();
-        CaptionStore txt = CaptionStore.open(txtDir(), Optional.empty());
-        for (int i = 0; i < TXT_IMAGES; i++) {
-            out.put(TXT + ":" + txtName(i), txt.read(txtDir().resolve(txtName(i))).orElse(null));
-        }
-        CaptionStore csv = CaptionStore.open(csvDir(), Optional.empty());
-        for (int i = 0; i < CSV_IMAGES; i++) {
-            out.put(CSV + ":" + csvName(i), csv.read(csvDir().resolve(csvName(i))).orElse(null));
-        }
-        out.put(NOTES + ":" + RunFolder.NOTES_FILE, Files.readString(notesFile(), StandardCharsets.UTF_8));
-        out.put(CONFIG + ":" + configFile().getFileName(), Files.readString(configFile(), StandardCharsets.UTF_8));
+        readCaptions(out, TXT, txtDir(), TXT_IMAGES, DurableWorkspace::txtName);
+        readCaptions(out, CSV, csvDir(), CSV_IMAGES, DurableWorkspace::csvName);
+        out.put(NOTES + ":" + RunFolder.NOTES_FILE, readText(notesFile()));
+        out.put(CONFIG + ":" + configFile().getFileName(), readText(configFile()));
         return out;
+    }
+
+    private static void readCaptions(Map<String, String> out, String kind, Path dir, int count,
+                                     IntFunction<String> name) {
+        CaptionStore store;
+        try {
+            store = CaptionStore.open(dir, Optional.empty());
+        } catch (IOException | RuntimeException e) {
+            for (int i = 0; i < count; i++) {
+                out.put(kind + ":" + name.apply(i), "(unreadable: " + e.getMessage() + ")");
+            }
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            String text;
+            try {
+                text = store.read(dir.resolve(name.apply(i))).orElse(null);
+            } catch (IOException | RuntimeException e) {
+                text = "(unreadable: " + e.getMessage() + ")";
+            }
+            out.put(kind + ":" + name.apply(i), text);
+        }
+    }
+
+    private static String readText(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     /** Every file (hidden ones too) in the folders that are written. */

@@ -37,7 +37,7 @@ class DurableEditsTest {
     private static final int EDITS = Integer.getInteger("durable.edits", DEFAULT_EDITS);
     private static final long SEED = Long.getLong("durable.seed", 20261129L);
     /** Kill delays are drawn up to this many milliseconds after the child journals its first edit. */
-    private static final int MAX_KILL_DELAY_MS = Integer.getInteger("durable.maxKillDelayMs", 400);
+    private static final int MAX_KILL_DELAY_MS = Integer.getInteger("durable.maxKillDelayMs", 1000);
 
     @TempDir
     Path tmp;

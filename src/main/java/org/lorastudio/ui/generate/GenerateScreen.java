@@ -96,8 +96,10 @@ public final class GenerateScreen implements Screen {
         vm.modelPathProperty().addListener((o, a, b) -> {
             if (TextGenerateViewModel.isLanguageModel(b)) {
                 textVm.modelPathProperty().set(b);
-                vm.modelPathProperty().set(a != null && !TextGenerateViewModel.isLanguageModel(a) ? a : "");
                 mode.set(Mode.TEXT);
+                // the image mode keeps its diffusion model; later, as a text field is still pushing this change
+                String previous = a != null && !TextGenerateViewModel.isLanguageModel(a) ? a : "";
+                Platform.runLater(() -> vm.modelPathProperty().set(previous));
             }
         });
         build();

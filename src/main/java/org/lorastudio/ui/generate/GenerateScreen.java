@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
@@ -138,6 +139,23 @@ public final class GenerateScreen implements Screen {
     @Override
     public Node view() {
         return root;
+    }
+
+    /**
+     * For the screenshot tour: the text mode answering {@code prompt} with the newest adapter of the workspace's
+     * runs (base answer only when there is none). Completes on the FX thread once the answers are shown, or
+     * exceptionally with the form's message.
+     */
+    public CompletableFuture<?> showTextExample(String prompt, int maxNewTokens) {
+        mode.set(Mode.TEXT);
+        textVm.promptProperty().set(prompt);
+        textVm.maxNewTokensProperty().set(maxNewTokens);
+        return textVm.refreshAdapters().thenCompose(found -> {
+            if (!found.isEmpty()) {
+                textVm.adapterPathProperty().set(found.get(0).folder().toString());
+            }
+            return textVm.generate();
+        });
     }
 
     @Override
@@ -330,7 +348,7 @@ public final class GenerateScreen implements Screen {
         };
         mode.addListener((o, a, b) -> show.run());
         show.run();
-        Label what = new Label("Generate");
+        Label what = new Label("Mode");
         HBox modeBar = new HBox(8, what, image, textMode);
         modeBar.setAlignment(Pos.CENTER_LEFT);
         modeBar.setPadding(new Insets(8, 10, 0, 10));

@@ -28,6 +28,7 @@ import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import javafx.util.StringConverter;
@@ -60,7 +61,7 @@ final class TextGenerateView {
         form.setVgap(8);
         form.setPadding(new Insets(10));
         ColumnConstraints labels = new ColumnConstraints();
-        labels.setMinWidth(100);
+        labels.setMinWidth(112);
         ColumnConstraints fields = new ColumnConstraints();
         fields.setHgrow(Priority.ALWAYS);
         form.getColumnConstraints().addAll(labels, fields);
@@ -107,6 +108,9 @@ final class TextGenerateView {
         Button none = new Button("None");
         none.setTooltip(new Tooltip("Base answer only"));
         none.setOnAction(e -> vm.adapterPathProperty().set(""));
+        for (Button b : List.of(modelFolder, adapterFolder, none)) {
+            b.setMinWidth(Region.USE_PREF_SIZE); // the path field shrinks, not the buttons
+        }
         HBox adapterBox = new HBox(6, adapter, adapterFolder, none);
         HBox.setHgrow(adapter, Priority.ALWAYS);
         form.addRow(row++, new Label("Adapter"), adapterBox);

@@ -278,7 +278,7 @@ public final class TextGenerateViewModel {
 
     static String stats(GenerationEngine.TextAnswer a) {
         return String.format(Locale.ROOT, "%d prompt + %d new tokens in %.1f s, %s", a.promptTokens(), a.newTokens(),
-                a.seconds(), a.stoppedAtEos() ? "stopped at EOS" : "token limit or cancelled");
+                a.seconds(), a.stoppedAtEos() ? "stopped at EOS" : "no EOS");
     }
 
     /** On the engine thread: keeps the newest update and posts at most one at a time to the FX thread. */

@@ -86,13 +86,25 @@ final class TextGenerateView {
         adapter.setPromptText("none: base answer only");
         adapter.setTooltip(new Tooltip("A PEFT adapter folder (adapter_config.json + adapter_model.safetensors);"
                 + " the list shows the adapters of this workspace's runs"));
+        // a run's adapter reads as "<run> / <adapter>"; any other folder as its path
+        adapter.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(String folder) {
+                return folder == null ? "" : vm.adapters().stream().filter(c -> c.folder().toString().equals(folder))
+                        .findFirst().map(TextGenerateViewModel.AdapterChoice::label).orElse(folder);
+            }
+
+            @Override
+            public String fromString(String text) {
+                return text == null ? "" : vm.adapters().stream().filter(c -> c.label().equals(text)).findFirst()
+                        .map(c -> c.folder().toString()).orElse(text.strip());
+            }
+        });
         adapter.setCellFactory(l -> new ListCell<>() {
             @Override
             protected void updateItem(String item, boolean empty) {
                 super.updateItem(item, empty);
-                setText(empty || item == null ? null : vm.adapters().stream()
-                        .filter(c -> c.folder().toString().equals(item)).findFirst()
-                        .map(TextGenerateViewModel.AdapterChoice::label).orElse(item));
+                setText(empty || item == null ? null : adapter.getConverter().toString(item));
             }
         });
         vm.adapters().addListener((ListChangeListener<TextGenerateViewModel.AdapterChoice>) c -> {

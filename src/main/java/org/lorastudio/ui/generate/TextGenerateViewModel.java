@@ -92,6 +92,46 @@ public final class TextGenerateViewModel {
         this.background = background;
         this.fx = fx;
         modelPath.set(defaultModel == null ? "" : defaultModel.toString());
+        adapterPath.addListener((o, a, b) -> followTrainingTemplate(b));
+    }
+
+    /**
+     * An adapter inside a run folder was trained with that run's {@code prompt_template}; answers only make sense
+     * in the same template, so the form switches to it (read in the background; the user can change it back).
+     */
+    private void followTrainingTemplate(String adapter) {
+        if (adapter == null || adapter.isBlank()) {
+            return;
+        }
+        CompletableFuture.supplyAsync(() -> trainingTemplate(adapter), background).thenAcceptAsync(t -> {
+            if (t.isPresent() && adapter.equals(adapterPath.get())) {
+                template.set(t.get());
+            }
+        }, fx);
+    }
+
+    /** The {@code prompt_template} of the run an adapter folder belongs to, if it is in one. */
+    static Optional<PromptTemplate> trainingTemplate(String adapter) {
+        try {
+            Path parent = Path.of(adapter.strip()).toAbsolutePath().getParent();
+            Path config = parent == null ? null : parent.resolve(org.lorastudio.run.RunFolder.CONFIG_FILE);
+            if (config == null || !Files.isRegularFile(config)) {
+                return Optional.empty();
+            }
+            var value = org.lorastudio.compare.FlatConfig.parse(Files.readString(config), config.toString())
+                    .values().get("prompt_template");
+            if (value == null) {
+                return Optional.empty();
+            }
+            for (PromptTemplate t : PromptTemplate.values()) {
+                if (t.yamlName().equalsIgnoreCase(value.text().strip())) {
+                    return Optional.of(t);
+                }
+            }
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // no readable run config: keep the form's choice
+        }
     }
 
     public StringProperty modelPathProperty() {

@@ -173,6 +173,23 @@ class TextGenerateViewModelTest {
     }
 
     @Test
+    void anAdapterOfARunSetsTheTemplateItWasTrainedWith() throws Exception {
+        Path run = tmp.resolve("runs/20260101-100000-plain");
+        Files.createDirectories(run.resolve("demo-llm"));
+        Files.writeString(run.resolve("demo-llm/adapter_config.json"), "{}");
+        Files.writeString(run.resolve("config.yaml"), "name: plain\nmodel_type: llm\nprompt_template: plain\n");
+        TextGenerateViewModel vm = form();
+        assertThat(vm.templateProperty().get()).isEqualTo(PromptTemplate.ALPACA);
+        vm.adapterPathProperty().set(run.resolve("demo-llm").toString());
+        assertThat(vm.templateProperty().get()).isEqualTo(PromptTemplate.PLAIN);
+        vm.adapterPathProperty().set(adapter.toString()); // not in a run: the form keeps its choice
+        assertThat(vm.templateProperty().get()).isEqualTo(PromptTemplate.PLAIN);
+        Files.writeString(run.resolve("config.yaml"), "prompt_template: alpaca\n");
+        assertThat(TextGenerateViewModel.trainingTemplate(run.resolve("demo-llm").toString()))
+                .contains(PromptTemplate.ALPACA);
+    }
+
+    @Test
     void tellsLanguageModelsFromDiffusionModels() {
         assertThat(TextGenerateViewModel.isLanguageModel(model)).isTrue();
         assertThat(TextGenerateViewModel.isLanguageModel(Fixtures.path("llama-tiny-a"))).isTrue();

@@ -69,6 +69,17 @@ public final class TextGenerator {
         }
     }
 
+    /**
+     * Sees each new token as soon as it is chosen (a stop id is not shown: it ends the answer anyway), on the
+     * generating thread, so a front end can stream the answer and offer Cancel. Returning false ends the answer after that token; the result then has
+     * {@code stoppedAtEos} false, as after the token limit.
+     */
+    @FunctionalInterface
+    public interface TokenListener {
+        /** @param generated every id generated so far, the newest last (a fresh copy) */
+        boolean onToken(long[] generated);
+    }
+
     public TextGenerator(LlamaForCausalLM model, LlmTokenizer tokenizer) {
         this.model = model;
         this.tokenizer = tokenizer;
@@ -98,8 +109,17 @@ public final class TextGenerator {
         return generate(tokenizer.encode(prompt), settings, manager);
     }
 
-    @SuppressWarnings("try") // scopes and grad-mode guards are used for their close() only
+    /** As {@link #generate(String, Settings, NDManager)}, telling {@code listener} about every new token. */
+    public Result generate(String prompt, Settings settings, NDManager manager, TokenListener listener) {
+        return generate(tokenizer.encode(prompt), settings, manager, listener);
+    }
+
     public Result generate(long[] promptIds, Settings settings, NDManager manager) {
+        return generate(promptIds, settings, manager, generated -> true);
+    }
+
+    @SuppressWarnings("try") // scopes and grad-mode guards are used for their close() only
+    public Result generate(long[] promptIds, Settings settings, NDManager manager, TokenListener listener) {
         if (promptIds.length == 0) {
             throw new IllegalArgumentException("empty prompt");
         }
@@ -125,6 +145,9 @@ public final class TextGenerator {
                 out.add(next);
                 if (stopIds.contains(next)) {
                     stopped = true;
+                    break;
+                }
+                if (!listener.onToken(out.stream().mapToLong(Long::longValue).toArray())) {
                     break;
                 }
                 sequence = Arrays.copyOf(sequence, sequence.length + 1);

@@ -33,7 +33,8 @@ import org.lorastudio.ui.train.TrainScreen;
  * {@code ./workspace}, or the folder in {@code -Dlorastudio.workspace}.
  *
  * <p>With {@code -Dlorastudio.screenshots=DIR} it selects each tab in turn, lets it render for 1.5 s, saves the
- * window as {@code DIR/<tab title in lower case>.png} and exits; with {@code -Dlorastudio.screenshots.train=true}
+ * window as {@code DIR/<tab title in lower case>.png} (the Generate screen also in text mode, answering a demo-llm
+ * question with the newest run adapter, as {@code generate-text.png}) and exits; with {@code -Dlorastudio.screenshots.train=true}
  * it first trains the Train screen's config (the demo by default) until some steps have arrived, then stops it.
  */
 public final class StudioApp extends Application {
@@ -136,6 +137,9 @@ public final class StudioApp extends Application {
         return label;
     }
 
+    /** A question of the demo-llm data set, for the Generate screen's text mode. */
+    private static final String SCREENSHOT_QUESTION = "Convert 12 meters to centimeters.";
+
     /** Steps shown in the Train screenshot (or fewer, if the run ends first). */
     private static final int SCREENSHOT_STEPS = 60;
 
@@ -151,9 +155,17 @@ public final class StudioApp extends Application {
         if (trainFirst) {
             ((TrainScreen) screen).viewModel().start();
         }
+        Runnable next = () -> screenshotTour(scene, tabs, dir, index + 1);
         Runnable shoot = () -> {
             saveSnapshot(scene, dir.resolve(tab.getText().toLowerCase(Locale.ROOT) + ".png"));
-            screenshotTour(scene, tabs, dir, index + 1);
+            if (screen instanceof GenerateScreen generate) { // and its text mode: base vs adapted answers
+                generate.showTextExample(SCREENSHOT_QUESTION, 48).whenComplete((done, error) -> later(1.0, () -> {
+                    saveSnapshot(scene, dir.resolve("generate-text.png"));
+                    next.run();
+                }));
+            } else {
+                next.run();
+            }
         };
         if (trainFirst) {
             waitForSteps((TrainScreen) screen, System.nanoTime(), shoot);

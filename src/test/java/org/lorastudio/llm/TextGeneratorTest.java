@@ -85,6 +85,25 @@ class TextGeneratorTest {
     }
 
     @Test
+    void aListenerSeesEveryTokenAndCanStopTheAnswer() {
+        TextGenerator g = new TextGenerator(lm, tok).withStopIds(Set.of());
+        TextGenerator.Settings s = TextGenerator.Settings.greedy(10);
+        long[] all = g.generate("Hello", s, manager).newTokens();
+        List<long[]> seen = new java.util.ArrayList<>();
+        TextGenerator.Result cut = g.generate("Hello", s, manager, ids -> {
+            seen.add(ids);
+            return ids.length < 3;
+        });
+        assertThat(seen).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(seen.get(i)).containsExactly(java.util.Arrays.copyOf(all, i + 1));
+        }
+        assertThat(cut.newTokens()).containsExactly(java.util.Arrays.copyOf(all, 3));
+        assertThat(cut.stoppedAtEos()).isFalse();
+        assertThat(cut.text()).isEqualTo(tok.decode(java.util.Arrays.copyOf(all, 3)));
+    }
+
+    @Test
     void topPKeepsTheNucleusAndGreedyIsArgMax() {
         float[] logits = {0f, 5f, 1f, 4.9f};
         assertThat(TextGenerator.argMax(logits)).isEqualTo(1);

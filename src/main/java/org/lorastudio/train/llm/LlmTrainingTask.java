@@ -169,20 +169,22 @@ public final class LlmTrainingTask implements TrainingTask {
             return List.of();
         }
         network.setTraining(false);
-        StringBuilder sb = new StringBuilder("# Samples at step ").append(step).append("\n\n");
+        List<Path> files = new java.util.ArrayList<>();
         try (NoGrad g = NoGrad.enter(); NDManager m = manager.newSubManager()) {
             TextGenerator gen = new TextGenerator(model, tokenizer);
-            for (String p : config.samplePrompts()) {
-                TextGenerator.Result r = gen.generate(PromptTemplates.prompt(config.promptTemplate(), p),
+            List<String> prompts = config.samplePrompts();
+            for (int k = 0; k < prompts.size(); k++) {
+                TextGenerator.Result r = gen.generate(PromptTemplates.prompt(config.promptTemplate(), prompts.get(k)),
                         new TextGenerator.Settings(64, 0, 1, config.sampleSeed()), m);
-                sb.append("## ").append(p).append("\n\n").append(r.text().strip()).append("\n\n");
+                // the run's sample convention (SampleIndex): one text per prompt, read by Train, Compare and reports
+                Path file = samplesDir.resolve(org.lorastudio.run.SampleIndex.fileName(step, k, "txt"));
+                AtomicFiles.writeString(file, r.text().strip() + "\n");
+                files.add(file);
             }
         } finally {
             network.setTraining(true);
         }
-        Path file = samplesDir.resolve(String.format("step%06d.md", step));
-        AtomicFiles.writeString(file, sb.toString());
-        return List.of(file);
+        return files;
     }
 
     @Override

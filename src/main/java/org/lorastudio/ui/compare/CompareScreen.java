@@ -340,7 +340,7 @@ public final class CompareScreen implements Screen {
         }
         List<SampleIndex.Key> keys = r.sampleKeys();
         if (keys.isEmpty()) {
-            sampleGrid.add(new Label("None of these runs has sample images (samples/step<N>-p<k>.png)."), 0, 0);
+            sampleGrid.add(new Label("None of these runs has samples (samples/step<N>-p<k>.png, or .txt for language models)."), 0, 0);
             return;
         }
         String step = stepFilter.getValue();
@@ -359,8 +359,9 @@ public final class CompareScreen implements Screen {
             Label rowLabel = new Label("step " + k.step() + "\nprompt " + (k.prompt() + 1));
             sampleGrid.add(rowLabel, 0, row);
             for (int c = 0; c < r.runs().size(); c++) {
-                Node cell = r.runs().get(c).samples().get(k)
-                        .<Node>map(p -> {
+                SampleIndex samples = r.runs().get(c).samples();
+                Node cell = samples.get(k)
+                        .<Node>map(p -> samples.text(k).<Node>map(t -> textSample(t, p)).orElseGet(() -> {
                             // decoded by JavaFX's loader threads at thumbnail size: never on the FX thread
                             ImageView v = new ImageView(new Image(p.toUri().toString(), THUMB, THUMB, true,
                                     false, true));
@@ -369,7 +370,7 @@ public final class CompareScreen implements Screen {
                             v.setPreserveRatio(true);
                             Tooltip.install(v, new Tooltip(p.getFileName().toString()));
                             return v;
-                        })
+                        }))
                         .orElseGet(() -> {
                             Label none = new Label("—");
                             none.setTextFill(Color.GRAY);
@@ -382,6 +383,20 @@ public final class CompareScreen implements Screen {
             }
             row++;
         }
+    }
+
+    /** A language model's sample answer: wrapped text in a thumbnail-sized cell, scrollable when long. */
+    private static Node textSample(String text, Path file) {
+        Label answer = new Label(text.isEmpty() ? "(empty answer)" : text);
+        answer.setWrapText(true);
+        answer.setMaxWidth(THUMB * 1.5 - 16);
+        answer.getStyleClass().add("sample-text");
+        answer.setStyle("-fx-font-family: monospace;");
+        ScrollPane scroll = new ScrollPane(answer);
+        scroll.setFitToWidth(true);
+        scroll.setPrefSize(THUMB * 1.5, THUMB);
+        Tooltip.install(answer, new Tooltip(file.getFileName().toString()));
+        return scroll;
     }
 
     private void fillNotes(CompareViewModel.Result r) {

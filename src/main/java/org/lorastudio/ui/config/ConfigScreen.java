@@ -46,7 +46,7 @@ public final class ConfigScreen implements Screen {
         return view.root();
     }
 
-    ConfigViewModel viewModel() {
+    public ConfigViewModel viewModel() {
         return vm;
     }
 

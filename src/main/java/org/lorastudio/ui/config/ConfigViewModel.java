@@ -533,19 +533,29 @@ public final class ConfigViewModel {
         }
         TrainingConfig c = r.loaded().get().config();
         Path data = c.trainDataDir().resolved();
+        boolean text = c.modelType() == ModelType.LLM; // a data file (or folder) of examples, not images
         int[] counts = datasetCounts.get(data);
         if (counts != null) {
-            steps.set(counts[0] < 0 ? "The data folder " + data + " does not exist; check train_data_dir."
+            steps.set(counts[0] < 0 ? "The data " + (text ? "file " : "folder ") + data
+                    + " does not exist; check train_data_dir."
+                    : text ? StepArithmetic.describe(c, counts[0], counts[1], "examples")
                     : StepArithmetic.describe(c, counts[0], counts[1]));
             return;
         }
-        steps.set("Counting the images in " + data.getFileName() + " …");
+        steps.set("Counting the " + (text ? "examples" : "images") + " in " + data.getFileName() + " …");
         if (counting.contains(data)) {
             return;
         }
         counting.add(data);
         Optional<Path> metadata = c.metadataPath().map(ConfigPath::resolved);
         io.submit(() -> {
+            if (text) {
+                if (!Files.exists(data)) {
+                    return new int[] {-1, -1};
+                }
+                int n = org.lorastudio.llm.LlmDataReader.read(data).examples().size();
+                return new int[] {n, n};
+            }
             if (!Files.isDirectory(data)) {
                 return new int[] {-1, -1};
             }

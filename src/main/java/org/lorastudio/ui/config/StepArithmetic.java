@@ -24,13 +24,19 @@ final class StepArithmetic {
      * @param itemsPerEpoch images counted with their kohya repeats
      */
     static String describe(TrainingConfig c, int images, int itemsPerEpoch) {
+        return describe(c, images, itemsPerEpoch, "images");
+    }
+
+    /** @param unit what is counted: "images", or "examples" for a language model's data */
+    static String describe(TrainingConfig c, int images, int itemsPerEpoch, String unit) {
         if (images == 0) {
-            return "The data folder has no images yet, so there is nothing to train on.";
+            return "The data " + (unit.equals("images") ? "folder" : "file") + " has no " + unit
+                    + " yet, so there is nothing to train on.";
         }
         int total = c.totalSteps(itemsPerEpoch);
         int perEpoch = c.stepsPerEpoch(itemsPerEpoch);
         StringBuilder sb = new StringBuilder();
-        String data = images + " images" + (itemsPerEpoch != images ? " (" + itemsPerEpoch + " with repeats)" : "");
+        String data = images + " " + unit + (itemsPerEpoch != images ? " (" + itemsPerEpoch + " with repeats)" : "");
         String batch = "batch " + c.batchSize()
                 + (c.gradientAccumulationSteps() > 1 ? " × " + c.gradientAccumulationSteps() + " accumulation" : "");
         if (c.maxTrainSteps().isPresent()) {

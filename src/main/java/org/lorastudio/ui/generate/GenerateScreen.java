@@ -5,10 +5,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -25,6 +27,8 @@ import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.Tooltip;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.KeyCode;
@@ -46,7 +50,9 @@ import org.lorastudio.ui.StudioContext;
 
 /**
  * The Generate screen (SPEC §7): base model plus LoRAs at chosen strengths, prompt and settings, an optional
- * strength sweep (same seed), progress and cancel, the images, and Save.
+ * strength sweep (same seed), progress and cancel, the images, and Save. An "Image | Text" switch shows the text
+ * mode for language models instead ({@link TextGenerateView}: base and adapted answers side by side); choosing a
+ * language-model folder as the base model switches to it.
  */
 public final class GenerateScreen implements Screen {
     private static final double PREVIEW = 256;
@@ -54,23 +60,47 @@ public final class GenerateScreen implements Screen {
     private final StudioContext context;
     private final GenerationEngine engine = new GenerationEngine();
     private final GenerateViewModel vm;
+    private final TextGenerateViewModel textVm;
+    private final ObjectProperty<Mode> mode = new SimpleObjectProperty<>(Mode.IMAGE);
     private final BorderPane root = new BorderPane();
     private final VBox loraRows = new VBox(6);
     private final FlowPane resultPane = new FlowPane(12, 12);
     /** Bidirectional bindings to spinners hold their adapters weakly; keep them. */
     private final List<Object> keep = new ArrayList<>();
 
+    /** What the screen generates. */
+    public enum Mode { IMAGE, TEXT }
+
     public GenerateScreen(StudioContext context) {
-        this(context, defaultModel(context));
+        this(context, defaultModel(context), defaultModel(context, "demo-llm"));
     }
 
     /** With an explicit default base model (tests use the fixture). */
     public GenerateScreen(StudioContext context, Path defaultModel) {
+        this(context, defaultModel, defaultModel(context, "demo-llm"));
+    }
+
+    /** With explicit default models for both modes. */
+    public GenerateScreen(StudioContext context, Path defaultModel, Path defaultTextModel) {
         this.context = context;
         this.vm = new GenerateViewModel(engine, defaultModel, context.background(), Platform::runLater);
-        vm.messageProperty().addListener((o, a, b) -> {
-            if (b != null && !b.isEmpty()) {
-                context.statusProperty().set(b);
+        this.textVm = new TextGenerateViewModel(engine, defaultTextModel, context.runsDir(), context.background(),
+                Platform::runLater);
+        for (javafx.beans.property.StringProperty m : List.of(vm.messageProperty(), textVm.messageProperty())) {
+            m.addListener((o, a, b) -> {
+                if (b != null && !b.isEmpty()) {
+                    context.statusProperty().set(b);
+                }
+            });
+        }
+        // a language-model folder chosen as the base model belongs to the text mode
+        vm.modelPathProperty().addListener((o, a, b) -> {
+            if (TextGenerateViewModel.isLanguageModel(b)) {
+                textVm.modelPathProperty().set(b);
+                mode.set(Mode.TEXT);
+                // the image mode keeps its diffusion model; later, as a text field is still pushing this change
+                String previous = a != null && !TextGenerateViewModel.isLanguageModel(a) ? a : "";
+                Platform.runLater(() -> vm.modelPathProperty().set(previous));
             }
         });
         build();
@@ -78,12 +108,27 @@ public final class GenerateScreen implements Screen {
 
     /** The demo model next to the workspace ({@code models/demo}, SPEC: product layout). */
     static Path defaultModel(StudioContext context) {
+        return defaultModel(context, "demo");
+    }
+
+    /** {@code models/<name>} next to the workspace. */
+    static Path defaultModel(StudioContext context, String name) {
         Path parent = context.workspace().toAbsolutePath().getParent();
-        return (parent == null ? Path.of("models") : parent.resolve("models")).resolve("demo");
+        return (parent == null ? Path.of("models") : parent.resolve("models")).resolve(name);
     }
 
     public GenerateViewModel viewModel() {
         return vm;
+    }
+
+    /** The text mode's form and answers. */
+    public TextGenerateViewModel textViewModel() {
+        return textVm;
+    }
+
+    /** Image or text mode; the switch at the top of the screen is bound to it. */
+    public ObjectProperty<Mode> modeProperty() {
+        return mode;
     }
 
     @Override
@@ -96,9 +141,32 @@ public final class GenerateScreen implements Screen {
         return root;
     }
 
+    /**
+     * For the screenshot tour: the text mode answering {@code prompt} with the newest adapter of the workspace's
+     * runs (base answer only when there is none). Completes on the FX thread once the answers are shown, or
+     * exceptionally with the form's message.
+     */
+    public CompletableFuture<?> showTextExample(String prompt, int maxNewTokens) {
+        mode.set(Mode.TEXT);
+        textVm.promptProperty().set(prompt);
+        textVm.maxNewTokensProperty().set(maxNewTokens);
+        return textVm.refreshAdapters().thenCompose(found -> {
+            if (!found.isEmpty()) {
+                textVm.adapterPathProperty().set(found.get(0).folder().toString());
+            }
+            return textVm.generate();
+        });
+    }
+
+    @Override
+    public void onShow() {
+        textVm.refreshAdapters();
+    }
+
     @Override
     public boolean onCloseRequest() {
         vm.cancel();
+        textVm.cancel();
         engine.close();
         return true;
     }
@@ -209,9 +277,12 @@ public final class GenerateScreen implements Screen {
         cancel.disableProperty().bind(vm.runningProperty().not());
         form.addRow(row++, new Label(), new HBox(8, generate, cancel));
         root.setOnKeyPressed(e -> {
-            if (new KeyCodeCombination(KeyCode.ENTER, KeyCombination.SHORTCUT_DOWN).match(e)
-                    && !vm.runningProperty().get()) {
-                vm.generate();
+            if (new KeyCodeCombination(KeyCode.ENTER, KeyCombination.SHORTCUT_DOWN).match(e)) {
+                if (mode.get() == Mode.TEXT && !textVm.runningProperty().get()) {
+                    textVm.generate();
+                } else if (mode.get() == Mode.IMAGE && !vm.runningProperty().get()) {
+                    vm.generate();
+                }
             }
         });
 
@@ -252,7 +323,36 @@ public final class GenerateScreen implements Screen {
         SplitPane split = new SplitPane(formScroll, right);
         split.setDividerPositions(0.4);
         SplitPane.setResizableWithParent(formScroll, false);
-        root.setCenter(split);
+
+        Node text = new TextGenerateView(textVm, context.runsDir()).node();
+        ToggleGroup group = new ToggleGroup();
+        ToggleButton image = new ToggleButton("Image");
+        image.setId("mode-image");
+        image.setUserData(Mode.IMAGE);
+        ToggleButton textMode = new ToggleButton("Text");
+        textMode.setId("mode-text");
+        textMode.setUserData(Mode.TEXT);
+        textMode.setTooltip(new Tooltip("Language models: base and adapted answers side by side"));
+        group.getToggles().addAll(image, textMode);
+        group.selectedToggleProperty().addListener((o, a, b) -> {
+            if (b == null) {
+                a.setSelected(true); // one mode is always chosen
+            } else {
+                mode.set((Mode) b.getUserData());
+            }
+        });
+        Runnable show = () -> {
+            boolean isText = mode.get() == Mode.TEXT;
+            group.selectToggle(isText ? textMode : image);
+            root.setCenter(isText ? text : split);
+        };
+        mode.addListener((o, a, b) -> show.run());
+        show.run();
+        Label what = new Label("Mode");
+        HBox modeBar = new HBox(8, what, image, textMode);
+        modeBar.setAlignment(Pos.CENTER_LEFT);
+        modeBar.setPadding(new Insets(8, 10, 0, 10));
+        root.setTop(modeBar);
     }
 
     private Spinner<Integer> intSpinner(int min, int max, int step, ObjectProperty<Integer> value) {

@@ -19,9 +19,12 @@ import java.util.function.BooleanSupplier;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import org.lorastudio.llm.PeftAdapter;
+import org.lorastudio.llm.TextGenerator;
 import org.lorastudio.lora.LoraFile;
 import org.lorastudio.lora.LoraNetwork;
 import org.lorastudio.lora.LoraTargets;
+import org.lorastudio.model.llama.LlamaForCausalLM;
 import org.lorastudio.model.sd.StableDiffusion;
 import org.lorastudio.model.sd.TextToImage;
 import org.lorastudio.nn.AdaptableLayer;
@@ -34,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * loaded model (kept between jobs and reloaded when the model path or its modification time changes) and the LoRA
  * side-cars (one sub-manager per job, detached and freed when the job ends). What leaves this class is plain
  * Java: {@link BufferedImage}s, numbers and strings.
+ *
+ * <p>Language models (text mode) run on the same thread through the same core code as {@code generate-text}:
+ * the base answer, then the PEFT adapter attached and the adapted answer, with the same settings and seed. Only
+ * one model is kept loaded: an image job frees a loaded language model and the other way round.
  */
 public final class GenerationEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GenerationEngine.class);
@@ -99,6 +106,53 @@ public final class GenerationEngine implements AutoCloseable {
         void update(String phase, int image, int images, int step, int steps);
     }
 
+    /**
+     * A text job: the base answer and, with an adapter, the adapted one.
+     *
+     * @param model   a Hugging Face model folder (config.json, safetensors, tokenizer.json)
+     * @param adapter a PEFT adapter folder, or empty for the base answer only
+     * @param prompt  the text fed to the model, already wrapped in the prompt template
+     */
+    public record TextJob(Path model, Optional<Path> adapter, String prompt, TextGenerator.Settings settings) {
+    }
+
+    /** Which answer a text progress update or result is about. */
+    public enum Answer { BASE, ADAPTED }
+
+    /**
+     * One finished (or cancelled) answer.
+     *
+     * @param text         the decoded new tokens
+     * @param newTokens    how many tokens were generated (a stop token included)
+     * @param stoppedAtEos whether the model ended the answer itself
+     */
+    public record TextAnswer(String text, int promptTokens, int newTokens, boolean stoppedAtEos, double seconds) {
+        static TextAnswer of(TextGenerator.Result r) {
+            return new TextAnswer(r.text(), r.promptTokens(), r.newTokens().length, r.stoppedAtEos(), r.nanos() / 1e9);
+        }
+    }
+
+    /**
+     * How a text job ended.
+     *
+     * @param base      the base model's answer (partial when cancelled during it)
+     * @param adapted   the adapted answer; empty without an adapter or when cancelled before it started
+     * @param cancelled whether the user stopped it
+     * @param seconds   wall time, loading included
+     */
+    public record TextOutcome(TextAnswer base, Optional<TextAnswer> adapted, boolean cancelled, double seconds) {
+    }
+
+    /**
+     * Text progress, on the engine thread: {@code answer} is null while the model loads; otherwise the answer so
+     * far after {@code tokens} of at most {@code maxTokens} new tokens.
+     */
+    @FunctionalInterface
+    public interface TextProgress {
+        void update(Answer answer, String textSoFar, int tokens, int maxTokens);
+    }
+
+    private final LanguageModelSlot languageModel = new LanguageModelSlot();
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "generate-native");
         t.setDaemon(true);
@@ -114,9 +168,15 @@ public final class GenerationEngine implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> run(job, progress, cancel), thread);
     }
 
+    /** Runs a text {@code job} on the engine thread; the future completes there. */
+    public CompletableFuture<TextOutcome> submitText(TextJob job, TextProgress progress, BooleanSupplier cancel) {
+        return CompletableFuture.supplyAsync(() -> runText(job, progress, cancel), thread);
+    }
+
     /** The model path currently loaded, if any (for tests and the status line). */
     public CompletableFuture<Optional<Path>> loadedModel() {
-        return CompletableFuture.supplyAsync(() -> Optional.ofNullable(modelPath), thread);
+        return CompletableFuture.supplyAsync(() -> Optional.ofNullable(modelPath != null ? modelPath
+                : languageModel.path()), thread);
     }
 
     private Outcome run(Job job, Progress progress, BooleanSupplier cancel) {
@@ -170,6 +230,41 @@ public final class GenerationEngine implements AutoCloseable {
         return new Outcome(out, cancelled, (System.nanoTime() - t0) / 1e9);
     }
 
+    private TextOutcome runText(TextJob job, TextProgress progress, BooleanSupplier cancel) {
+        long t0 = System.nanoTime();
+        progress.update(null, "", 0, job.settings().maxNewTokens());
+        closeModel(); // one model at a time: a diffusion model is not kept next to a language model
+        LlamaForCausalLM lm = languageModel.ensure(job.model());
+        TextGenerator generator = new TextGenerator(lm, languageModel.tokenizer());
+        int max = job.settings().maxNewTokens();
+        try (NDManager adapterScope = languageModel.manager().newSubManager()) {
+            // read before the base answer, so an adapter that does not fit fails at once
+            Optional<PeftAdapter.Loaded> loaded = job.adapter().map(a -> PeftAdapter.read(a, lm, adapterScope));
+            TextAnswer base = answer(generator, job, Answer.BASE, progress, cancel);
+            Optional<TextAnswer> adapted = Optional.empty();
+            if (loaded.isPresent() && !cancel.getAsBoolean()) {
+                loaded.get().network().attach();
+                try {
+                    progress.update(Answer.ADAPTED, "", 0, max);
+                    adapted = Optional.of(answer(generator, job, Answer.ADAPTED, progress, cancel));
+                } finally {
+                    loaded.get().network().detach();
+                }
+            }
+            return new TextOutcome(base, adapted, cancel.getAsBoolean(), (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    private TextAnswer answer(TextGenerator generator, TextJob job, Answer which, TextProgress progress,
+                              BooleanSupplier cancel) {
+        int max = job.settings().maxNewTokens();
+        TextGenerator.Result r = generator.generate(job.prompt(), job.settings(), languageModel.manager(), ids -> {
+            progress.update(which, languageModel.tokenizer().decode(ids), ids.length, max);
+            return !cancel.getAsBoolean();
+        });
+        return TextAnswer.of(r);
+    }
+
     /** The cached model, or a fresh load when the path or the file's time changed (the old one is freed). */
     private StableDiffusion ensureModel(Path path) {
         Path p = path.toAbsolutePath().normalize();
@@ -178,6 +273,7 @@ public final class GenerationEngine implements AutoCloseable {
             return model;
         }
         closeModel();
+        languageModel.close(); // one model at a time
         NDManager m = NDManager.newBaseManager();
         try {
             model = StableDiffusion.load(p, Optional.empty(), m, DataType.FLOAT32);
@@ -214,7 +310,10 @@ public final class GenerationEngine implements AutoCloseable {
     /** Frees the model on its own thread and stops the thread. */
     @Override
     public void close() {
-        thread.execute(this::closeModel);
+        thread.execute(() -> {
+            closeModel();
+            languageModel.close();
+        });
         thread.shutdown();
         try {
             thread.awaitTermination(10, TimeUnit.SECONDS);

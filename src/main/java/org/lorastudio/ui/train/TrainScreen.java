@@ -295,10 +295,28 @@ public final class TrainScreen implements Screen {
                 iv.setPreserveRatio(true);
                 iv.setSmooth(false);
                 picture = iv;
+            } else if (name.endsWith(".txt")) {
+                picture = textSample(f); // a language model's answer
             } else {
                 picture = new Label(f.getFileName().toString());
             }
             gallery.getChildren().add(new VBox(2, picture, caption));
         }
+    }
+
+    /** A language model's sample answer (a few hundred bytes, written before the event arrived). */
+    private static Node textSample(Path file) {
+        String text;
+        try {
+            text = java.nio.file.Files.readString(file).strip();
+        } catch (java.io.IOException e) {
+            text = file.getFileName() + " (unreadable: " + e.getMessage() + ")";
+        }
+        Label answer = new Label(text.isEmpty() ? "(empty answer)" : text);
+        answer.setWrapText(true);
+        answer.setMaxWidth(160); // the gallery's tile width
+        answer.setStyle("-fx-font-family: monospace; -fx-background-color: #f6f6f6; -fx-padding: 4;");
+        answer.getStyleClass().add("sample-text");
+        return answer;
     }
 }

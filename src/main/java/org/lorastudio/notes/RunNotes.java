@@ -85,9 +85,17 @@ public final class RunNotes {
      * run that ends again) replaces the section; nothing is duplicated.
      */
     public static void onRunEnded(RunFolder run) throws IOException {
+        onRunEnded(run, run.record());
+    }
+
+    /**
+     * Writes the Results section for the record the run is about to be given ({@code record} is not yet in
+     * {@code run.json}), so that the trainer can write the notes before it marks the run ended.
+     */
+    public static void onRunEnded(RunFolder run, org.lorastudio.run.RunRecord record) throws IOException {
         Optional<Path> plot = LossCurvePlot.writeForRun(run, LossCurvePlot.Options.defaults());
         SampleIndex samples = SampleIndex.read(run.samplesDir());
-        ResultsSection section = new ResultsSection(run.record(),
+        ResultsSection section = new ResultsSection(record,
                 LossSummary.of(run.metrics(), Smoothing.DEFAULT_BETA),
                 run.loraFiles().stream().map(p -> p.getFileName().toString()).toList(),
                 plot.map(p -> run.dir().relativize(p).toString().replace('\\', '/')),

@@ -17,6 +17,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.lorastudio.util.AtomicFiles;
+import org.lorastudio.util.FaultPoints;
 import org.lorastudio.util.UserException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,6 +95,14 @@ public final class MetricsLog implements Closeable {
             throw new IllegalStateException("metric point cannot be serialized", e);
         }
         ByteBuffer buf = ByteBuffer.wrap(line);
+        if (FaultPoints.enabled()) { // test-only: tear the line exactly as a crash mid-write would
+            ByteBuffer half = ByteBuffer.wrap(line, 0, line.length / 2);
+            while (half.hasRemaining()) {
+                channel.write(half);
+            }
+            FaultPoints.reached("metrics.mid-line");
+            buf.position(line.length / 2);
+        }
         // A FileChannel writes a whole buffer to a local file in one call; the loop only guards the contract.
         while (buf.hasRemaining()) {
             channel.write(buf);

@@ -21,6 +21,7 @@ import org.lorastudio.safetensors.DType;
 import org.lorastudio.safetensors.SafetensorsFile;
 import org.lorastudio.safetensors.SafetensorsWriter;
 import org.lorastudio.util.AtomicFiles;
+import org.lorastudio.util.FaultPoints;
 import org.lorastudio.util.UserException;
 
 /**
@@ -56,16 +57,19 @@ public final class Checkpoint {
         lora.forEach((k, a) -> w.addFloats(k, a.getShape().getShape(), a.toType(DataType.FLOAT32, false)
                 .toFloatArray(), DType.F32));
         w.write(tmp.resolve("lora.safetensors"));
+        FaultPoints.reached("checkpoint.mid");
         for (Map.Entry<String, Optimizer> e : optimizers.entrySet()) {
             e.getValue().state().save(tmp.resolve("optimizer-" + e.getKey() + ".safetensors"));
         }
         AtomicFiles.writeString(tmp.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
+        FaultPoints.reached("checkpoint.before-rename");
         deleteTree(target);
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target);
         }
+        FaultPoints.reached("checkpoint.after-rename");
         prune(checkpoints, keep);
         return target;
     }

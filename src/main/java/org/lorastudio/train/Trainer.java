@@ -33,6 +33,7 @@ import org.lorastudio.run.RunRecord;
 import org.lorastudio.run.RunStatus;
 import org.lorastudio.runtime.Devices;
 import org.lorastudio.train.tensorboard.EventFileWriter;
+import org.lorastudio.util.FaultPoints;
 import org.lorastudio.util.ProcessMemory;
 import org.lorastudio.util.UserException;
 import org.slf4j.Logger;
@@ -77,7 +78,7 @@ public final class Trainer {
         Files.createDirectories(runsDir);
         String yaml = config.toYaml(runsDir); // rewritten below once the run folder exists
         RunFolder run = RunFolder.create(runsDir, config.name(), config.modelType().yamlName(), yaml);
-        Files.writeString(run.configFile(), config.toYaml(run.dir()));
+        org.lorastudio.util.AtomicFiles.writeString(run.configFile(), config.toYaml(run.dir()));
         parentRunId.ifPresent(p -> {
             try {
                 run.update(r -> r.withParent(p));
@@ -245,6 +246,7 @@ public final class Trainer {
                         task.afterBackward();
                     }
                 }
+                FaultPoints.reached("step.before-update");
                 double gradNorm = applyUpdate(groups, optimizers, schedule.factor(step), lossScale);
                 if (!Double.isFinite(gradNorm)) {
                     throw new NonFiniteLoss(step + 1, (float) gradNorm, firstNonFinite(groups));
@@ -291,6 +293,7 @@ public final class Trainer {
                 }
             }
             if (status == RunStatus.COMPLETED) {
+                FaultPoints.reached("final.before-save");
                 if (config.sampleEveryNSteps() > 0 && lastSampled != step && !config.samplePrompts().isEmpty()) {
                     sample(task, manager, step);
                 }
@@ -300,6 +303,7 @@ public final class Trainer {
                 Checkpoint.save(run.checkpointsDir(), new Checkpoint.State(step,
                         elapsedBefore + (System.nanoTime() - tStart) / 1e9, lossScale),
                         task.network().namedArrays(), optimizers, CHECKPOINTS_KEPT);
+                FaultPoints.reached("final.after-save");
             }
             elapsedBefore += (System.nanoTime() - tStart) / 1e9;
         } catch (NonFiniteLoss e) {
@@ -451,11 +455,14 @@ public final class Trainer {
                 ? ProcessMemory.peakResidentBytes().getAsLong() : null);
         List<String> files = run.loraFiles().stream().map(p -> p.getFileName().toString()).toList();
         Instant end = Instant.now();
-        run.update(r -> {
-            RunRecord withSteps = r.withStepsDone(steps).withFinalMetrics(fm).withOutputFiles(files);
-            return status == RunStatus.COMPLETED ? withSteps.completed(end, fm, files) : withSteps.stopped(end);
-        });
-        run.writeResultsToNotes();
+        RunRecord r = run.record();
+        RunRecord withSteps = r.withStepsDone(steps).withFinalMetrics(fm).withOutputFiles(files);
+        RunRecord ended = status == RunStatus.COMPLETED ? withSteps.completed(end, fm, files) : withSteps.stopped(end);
+        // Notes first, run.json last: a crash in between leaves a run that is not yet "completed" and can be
+        // resumed (which writes both again); the other order left a completed run whose notes never got results.
+        org.lorastudio.notes.RunNotes.onRunEnded(run, ended);
+        FaultPoints.reached("finish.before-record");
+        run.writeRecord(ended);
         archive();
     }
 

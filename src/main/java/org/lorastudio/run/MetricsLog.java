@@ -88,6 +88,10 @@ public final class MetricsLog implements Closeable {
 
     /** Appends one point as one line; see the class comment for what survives a crash. */
     public synchronized void append(MetricPoint point) throws IOException {
+        FileErrors.writing(file, () -> write(point));
+    }
+
+    private void write(MetricPoint point) throws IOException {
         byte[] line;
         try {
             line = (Json.MAPPER.writeValueAsString(point.toJson()) + "\n").getBytes(StandardCharsets.UTF_8);

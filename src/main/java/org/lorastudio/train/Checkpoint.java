@@ -17,6 +17,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.lorastudio.run.FileErrors;
 import org.lorastudio.safetensors.DType;
 import org.lorastudio.safetensors.SafetensorsFile;
 import org.lorastudio.safetensors.SafetensorsWriter;
@@ -51,6 +52,31 @@ public final class Checkpoint {
                             int keep) throws IOException {
         Path target = dirFor(checkpoints, state.step());
         Path tmp = checkpoints.resolve(".tmp-" + target.getFileName());
+        try {
+            write(tmp, state, lora, optimizers);
+        } catch (IOException e) {
+            // a full disk: give the space of the unfinished copy back at once (and never leave it lying around)
+            try {
+                deleteTree(tmp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw FileErrors.naming(target, e);
+        }
+        FaultPoints.reached("checkpoint.before-rename");
+        deleteTree(target);
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target);
+        }
+        FaultPoints.reached("checkpoint.after-rename");
+        prune(checkpoints, keep);
+        return target;
+    }
+
+    private static void write(Path tmp, State state, Map<String, NDArray> lora, Map<String, Optimizer> optimizers)
+            throws IOException {
         deleteTree(tmp);
         Files.createDirectories(tmp);
         SafetensorsWriter w = new SafetensorsWriter();
@@ -62,16 +88,6 @@ public final class Checkpoint {
             e.getValue().state().save(tmp.resolve("optimizer-" + e.getKey() + ".safetensors"));
         }
         AtomicFiles.writeString(tmp.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
-        FaultPoints.reached("checkpoint.before-rename");
-        deleteTree(target);
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target);
-        }
-        FaultPoints.reached("checkpoint.after-rename");
-        prune(checkpoints, keep);
-        return target;
     }
 
     /** The newest complete checkpoint folder, if any. */

@@ -24,6 +24,7 @@ import ai.djl.training.GradientCollector;
 import org.lorastudio.config.ConfigFiles;
 import org.lorastudio.config.MixedPrecision;
 import org.lorastudio.config.TrainingConfig;
+import org.lorastudio.run.FileErrors;
 import org.lorastudio.run.FinalMetrics;
 import org.lorastudio.run.MetricPoint;
 import org.lorastudio.run.MetricsLog;
@@ -97,6 +98,10 @@ public final class Trainer {
         if (run.record().status() == RunStatus.COMPLETED) {
             throw new UserException("run " + run.id() + " is already completed; fork it to train further"
                     + " (`lorastudio runs fork`)");
+        }
+        int removed = run.removeInterruptedWrites();
+        if (removed > 0) {
+            LOG.info("removed {} unfinished temporary file(s) of an interrupted write in {}", removed, run.dir());
         }
         return new Trainer(config, run, true);
     }
@@ -262,8 +267,11 @@ public final class Trainer {
                 double lr = schedule.factor(step - 1) * groups.values().iterator().next().lr();
                 metrics.append(new MetricPoint(step, epoch + 1, loss, lr, elapsedBefore + now, ips,
                         Map.of("grad_norm", gradNorm)));
-                tb.addScalar("loss", (float) loss, step);
-                tb.addScalar("lr", (float) lr, step);
+                int logged = step;
+                FileErrors.writing(tb.file(), () -> {
+                    tb.addScalar("loss", (float) loss, logged);
+                    tb.addScalar("lr", (float) lr, logged);
+                });
                 emit(new TrainingEvent.Step(step, totalSteps, epoch + 1, loss, lr, ips, elapsedBefore + now,
                         perStep * (totalSteps - step), gradNorm));
                 boolean stopping = stopRequested.get() || (stopAfterStep != null && step >= stopAfterStep);
@@ -274,7 +282,8 @@ public final class Trainer {
                 }
                 if (config.saveSteps() > 0 && step % config.saveSteps() == 0 && step < totalSteps) {
                     Path lora = run.dir().resolve(config.semanticName() + "-step" + step + task.adapterExtension());
-                    task.saveAdapter(lora, metadata(task, step, epoch + 1, totalSteps));
+                    Map<String, String> meta = metadata(task, step, epoch + 1, totalSteps);
+                    FileErrors.writing(lora, () -> task.saveAdapter(lora, meta));
                     loraFiles.add(lora);
                     pruneStepFiles();
                     Path ck = Checkpoint.save(run.checkpointsDir(), new Checkpoint.State(step,
@@ -298,7 +307,8 @@ public final class Trainer {
                     sample(task, manager, step);
                 }
                 Path lora = run.dir().resolve(config.semanticName() + task.adapterExtension());
-                task.saveAdapter(lora, metadata(task, step, (step - 1) / stepsPerEpoch + 1, totalSteps));
+                Map<String, String> meta = metadata(task, step, (step - 1) / stepsPerEpoch + 1, totalSteps);
+                FileErrors.writing(lora, () -> task.saveAdapter(lora, meta));
                 loraFiles.add(lora);
                 Checkpoint.save(run.checkpointsDir(), new Checkpoint.State(step,
                         elapsedBefore + (System.nanoTime() - tStart) / 1e9, lossScale),
@@ -372,7 +382,8 @@ public final class Trainer {
 
     private void sample(TrainingTask task, NDManager manager, int step) throws IOException {
         Files.createDirectories(run.samplesDir());
-        List<Path> files = task.sample(manager, step, run.samplesDir());
+        List<Path> files = new ArrayList<>();
+        FileErrors.writing(run.samplesDir(), () -> files.addAll(task.sample(manager, step, run.samplesDir())));
         if (!files.isEmpty()) {
             emit(new TrainingEvent.SampleReady(step, config.samplePrompts(), files));
         }

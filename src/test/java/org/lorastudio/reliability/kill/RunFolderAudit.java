@@ -16,7 +16,6 @@ import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.lorastudio.config.TrainingConfig;
-import org.lorastudio.run.MetricPoint;
 import org.lorastudio.run.MetricsLog;
 import org.lorastudio.run.RunRecord;
 import org.lorastudio.safetensors.SafetensorsFile;
@@ -132,10 +131,17 @@ final class RunFolderAudit {
         List<String> lines = Files.readAllLines(p, StandardCharsets.UTF_8);
         int parsed = 0;
         for (int i = 0; i < lines.size(); i++) {
+            Path one = Files.createTempFile("metrics-line", ".jsonl");
+            boolean ok;
             try {
-                MetricPoint.fromJson(JSON.readTree(lines.get(i)));
+                Files.writeString(one, lines.get(i) + "\n");
+                ok = MetricsLog.read(one).size() == 1; // a single bad line counts as a torn last line: empty
+            } finally {
+                Files.delete(one);
+            }
+            if (ok) {
                 parsed++;
-            } catch (IOException | IllegalArgumentException e) {
+            } else {
                 if (i < lines.size() - 1) {
                     problems.add(rel + " line " + (i + 1) + " is damaged: " + lines.get(i));
                 } else {

@@ -86,7 +86,6 @@ class TrainingKillTest {
         Path run = null;
         int from = 0;
         List<Phase> uncovered = new ArrayList<>(mustCover);
-        java.util.Collections.shuffle(uncovered, rnd);
         Set<Integer> parentAt = new java.util.TreeSet<>();
         while (parentAt.size() < parentKills) {
             parentAt.add(rnd.nextInt(Math.max(1, kills - 2)));

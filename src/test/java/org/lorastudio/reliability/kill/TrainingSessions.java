@@ -15,15 +15,15 @@ import org.lorastudio.testing.Fixtures;
 import org.lorastudio.train.Checkpoint;
 
 /**
- * A tiny SD training (the sd-tiny-a fixture, six 64-pixel images, 8 steps over 3 epochs, a checkpoint and step LoRA
- * every 2 steps, a sample every 4) written as a real config file, and the {@code train} command run on it in child
+ * A tiny SD training (the sd-tiny-a fixture, four 64-pixel images, 6 steps over 3 epochs, a checkpoint and step LoRA
+ * every 2 steps, a sample every 3) written as a real config file, and the {@code train} command run on it in child
  * JVMs that the kill tests can SIGKILL: from the outside at a random moment, or from the inside at a named
  * {@link org.lorastudio.util.FaultPoints fault point}.
  */
 final class TrainingSessions {
-    static final int TOTAL_STEPS = 8;
+    static final int TOTAL_STEPS = 6;
     static final int SAVE_STEPS = 2;
-    static final int SAMPLE_EVERY = 4;
+    static final int SAMPLE_EVERY = 3;
     static final long SESSION_TIMEOUT_SECONDS = 300;
 
     private final Path root;
@@ -38,7 +38,7 @@ final class TrainingSessions {
     /** Writes the data set and the config under {@code root}. */
     static TrainingSessions create(Path root) throws IOException {
         Path data = root.resolve("data");
-        DemoDatasetGenerator.generate(data, 7, 6, 64);
+        DemoDatasetGenerator.generate(data, 7, 4, 64);
         TrainingConfig c = TrainingConfig.minimal("kill", Fixtures.path("sd-tiny-a/model-diffusers"), data)
                 .with("resolution", 64).with("lora_rank", 4).with("batch_size", 2)
                 .with("max_train_steps", TOTAL_STEPS).with("learning_rate", 1e-3).with("save_steps", SAVE_STEPS)
@@ -64,7 +64,8 @@ final class TrainingSessions {
 
     /** {@code train --config} into {@code workspace}, or {@code train --resume run} when {@code run} is given. */
     ChildJvm child(Path workspace, Optional<Path> run, Optional<String> faults) {
-        ChildJvm jvm = ChildJvm.cli().workingDirectory(root)
+        // one native thread: the reference and the killed runs compute alike, and a busy machine is not oversubscribed
+        ChildJvm jvm = ChildJvm.cli().workingDirectory(root).env("OMP_NUM_THREADS", "1").env("MKL_NUM_THREADS", "1")
                 .output(root.resolve("logs").resolve("session-" + (++sessions) + ".log"));
         faults.ifPresent(f -> jvm.systemProperty("lorastudio.faults", f));
         return run.isPresent() ? jvm.args("train", "--resume", run.get().toString())

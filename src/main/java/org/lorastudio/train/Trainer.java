@@ -494,7 +494,7 @@ public final class Trainer {
             run.writeResultsToNotes();
             archive();
         } catch (IOException | RuntimeException e) {
-            LOG.warn("could not record the failure in {}: {}", run.runJson(), e.toString());
+            LOG.warn("could not record the failure in {}: {}", run.runJson(), e.getMessage());
         }
         emit(new TrainingEvent.Failed(run.dir(), reason, advice));
         return RunStatus.FAILED;

@@ -103,6 +103,31 @@ public final class RunNotes {
         AtomicFiles.writeString(run.notesFile(), section.insertInto(run.notesText()));
     }
 
+    /**
+     * Says in the Data section whether the data set changed since the run read it ({@link DatasetDrift}), replacing
+     * what an earlier call said; writes nothing when the notes have no Data block or nothing changed.
+     *
+     * @return the line now in the notes, if any
+     */
+    public static Optional<String> noteDatasetDrift(RunFolder run) throws IOException {
+        Optional<String> line = DatasetDrift.line(run);
+        String notes = run.notesText();
+        Optional<String> data = MarkedSection.DATA.contentIn(notes);
+        if (data.isEmpty()) {
+            return line;
+        }
+        StringBuilder content = new StringBuilder();
+        data.get().lines().filter(l -> !l.startsWith(DatasetDrift.LINE_PREFIX))
+                .forEach(l -> content.append(l).append('\n'));
+        line.ifPresent(l -> content.append(DatasetDrift.LINE_PREFIX)
+                .append(l.substring(l.indexOf(':') + 2)).append('\n'));
+        String updated = MarkedSection.DATA.insertInto(notes, content.toString());
+        if (!updated.equals(notes)) {
+            AtomicFiles.writeString(run.notesFile(), updated);
+        }
+        return line;
+    }
+
     /** A path as shown in the notes: relative to the workspace (the runs folder's parent) when inside it. */
     static String displayPath(RunFolder run, Path path) {
         Path abs = path.toAbsolutePath().normalize();

@@ -167,7 +167,16 @@ public final class Trainer {
         long t0 = System.nanoTime();
         emit(new TrainingEvent.Log((resuming ? "Resuming " : "Starting ") + run.id() + " on "
                 + Devices.describe(device)));
+        java.nio.file.Path snapshotFile = run.dir().resolve(org.lorastudio.run.DatasetSnapshot.FILE_NAME);
+        Optional<org.lorastudio.run.DatasetSnapshot> snapshot = resuming
+                ? org.lorastudio.run.DatasetSnapshot.read(snapshotFile) : Optional.empty();
+        if (task instanceof org.lorastudio.train.sd.SdTrainingTask sd) {
+            snapshot.ifPresent(sd::trainOn); // captions edited since the start do not change the run
+        }
         task.prepare(manager, this::emit);
+        if (snapshot.isEmpty() && task instanceof org.lorastudio.train.sd.SdTrainingTask sd) {
+            org.lorastudio.notes.DatasetDrift.snapshot(sd.dataset()).write(snapshotFile);
+        }
         int itemsPerEpoch = task.itemsPerEpoch();
         List<int[]> epochBatches = task.microBatches(0);
         int microPerEpoch = epochBatches.size();
@@ -472,6 +481,11 @@ public final class Trainer {
         // Notes first, run.json last: a crash in between leaves a run that is not yet "completed" and can be
         // resumed (which writes both again); the other order left a completed run whose notes never got results.
         org.lorastudio.notes.RunNotes.onRunEnded(run, ended);
+        try {
+            org.lorastudio.notes.RunNotes.noteDatasetDrift(run).ifPresent(l -> emit(new TrainingEvent.Log(l)));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not compare the data set of {} with its folder: {}", run.id(), e.getMessage());
+        }
         FaultPoints.reached("finish.before-record");
         run.writeRecord(ended);
         archive();

@@ -66,6 +66,7 @@ class DiskFullTrainingTest {
             sh("kill", "-CONT", Long.toString(child.pid()));
         }
         ChildJvm.Result full = child.await(TrainingSessions.SESSION_TIMEOUT_SECONDS);
+        full.output().lines().filter(l -> l.startsWith("error:")).forEach(l -> System.out.println("disk full → " + l));
 
         assertThat(full.exitCode()).as(full.output()).isEqualTo(1);
         assertThat(full.output()).as("one message naming the file, no stack trace")
@@ -84,6 +85,7 @@ class DiskFullTrainingTest {
         assertThat(sh("mount", "-o", "remount,ro", mount.toString()).ok()).isTrue();
         ChildJvm.Result ro = sessions.child(ws, Optional.of(run), Optional.empty())
                 .run(TrainingSessions.SESSION_TIMEOUT_SECONDS);
+        ro.output().lines().filter(l -> l.startsWith("error:")).forEach(l -> System.out.println("read-only → " + l));
         assertThat(ro.exitCode()).as(ro.output()).isEqualTo(1);
         assertThat(ro.output()).containsPattern("error: .*" + java.util.regex.Pattern.quote(run.toString())
                         + "/\\S+.*Read-only file system").doesNotContain("Exception").doesNotContain("\tat ");

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lorastudio.config.SavePrecision;
@@ -33,12 +34,28 @@ import org.lorastudio.train.TrainingEvent;
  */
 class ConcurrentCaptionEditTest {
     @TempDir
+    static Path shared;
+    /** An uninterrupted run on the untouched data set, shared by the tests (each edits its own copy). */
+    static RunFolder reference;
+
+    @TempDir
     Path root;
 
+    @BeforeAll
+    static void referenceRun() throws IOException {
+        Trainer t = Trainer.start(config("ref", data(shared.resolve("data"))), shared.resolve("ws"), Optional.empty());
+        assertThat(t.run()).isEqualTo(RunStatus.COMPLETED);
+        reference = t.runFolder();
+    }
+
+    /** The same data set as the reference run's (same generator seed), in a folder of its own. */
     private Path data(String name) throws IOException {
-        Path data = root.resolve(name);
-        DemoDatasetGenerator.generate(data, 7, 4, 64);
-        return data;
+        return data(root.resolve(name));
+    }
+
+    private static Path data(Path dir) throws IOException {
+        DemoDatasetGenerator.generate(dir, 7, 4, 64);
+        return dir;
     }
 
     private static TrainingConfig config(String name, Path data) {
@@ -63,8 +80,9 @@ class ConcurrentCaptionEditTest {
     @Test
     void captionsEditedDuringARunDoNotChangeItAndItsNotesSaySo() throws Exception {
         Path data = data("data");
-        Trainer reference = Trainer.start(config("ref", data), root.resolve("ws"), Optional.empty());
-        assertThat(reference.run()).isEqualTo(RunStatus.COMPLETED);
+        Trainer before = Trainer.start(config("before", data), root.resolve("ws"), Optional.empty());
+        TrainerTestAccess.stopAfter(before, 1);
+        assertThat(before.run()).isEqualTo(RunStatus.STOPPED); // a run on the same folder, before the edits
 
         Trainer edited = Trainer.start(config("edited", data), root.resolve("ws"), Optional.empty());
         List<String> logs = new ArrayList<>();
@@ -82,23 +100,22 @@ class ConcurrentCaptionEditTest {
         });
         assertThat(edited.run()).isEqualTo(RunStatus.COMPLETED);
 
-        assertSameTraining(reference.runFolder(), edited.runFolder());
+        assertSameTraining(reference, edited.runFolder());
         assertThat(edited.runFolder().notesText()).contains("- **Dataset changed since this run:** 3 captions differ");
-        assertThat(reference.runFolder().notesText()).doesNotContain("Dataset changed since this run");
         assertThat(logs).contains("Dataset changed since this run: 3 captions differ");
-        // the reference run's notes learn it when asked again (the studio and `runs show` do)
-        assertThat(RunNotes.noteDatasetDrift(reference.runFolder()))
+        // an earlier run on the folder learns it when its notes are refreshed (at the end of a run, or on request)
+        assertThat(before.runFolder().notesText()).doesNotContain("Dataset changed since this run");
+        assertThat(RunNotes.noteDatasetDrift(before.runFolder()))
                 .contains("Dataset changed since this run: 3 captions differ");
-        assertThat(reference.runFolder().notesText()).contains("- **Dataset changed since this run:** 3 captions"
+        assertThat(RunNotes.noteDatasetDrift(before.runFolder())).isPresent(); // twice: replaced, not repeated
+        assertThat(before.runFolder().notesText()).contains("- **Dataset changed since this run:** 3 captions"
                 + " differ").containsOnlyOnce("Dataset changed since this run");
+        assertThat(RunNotes.noteDatasetDrift(reference)).isEmpty();
     }
 
     @Test
     void aRunResumedAfterCaptionEditsTrainsOnTheCaptionsItStartedWith() throws Exception {
         Path data = data("data");
-        Trainer reference = Trainer.start(config("ref", data), root.resolve("ws"), Optional.empty());
-        assertThat(reference.run()).isEqualTo(RunStatus.COMPLETED);
-
         Trainer first = Trainer.start(config("resumed", data), root.resolve("ws"), Optional.empty());
         TrainerTestAccess.stopAfter(first, 2);
         assertThat(first.run()).isEqualTo(RunStatus.STOPPED);
@@ -113,7 +130,7 @@ class ConcurrentCaptionEditTest {
         assertThat(second.run()).isEqualTo(RunStatus.COMPLETED);
 
         assertThat(logs).anyMatch(l -> l.startsWith("3 caption(s) changed since this run started"));
-        assertSameTraining(reference.runFolder(), first.runFolder());
+        assertSameTraining(reference, first.runFolder());
         assertThat(first.runFolder().notesText()).contains("- **Dataset changed since this run:** 3 captions differ");
     }
 

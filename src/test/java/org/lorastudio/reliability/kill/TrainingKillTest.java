@@ -88,14 +88,19 @@ class TrainingKillTest {
         List<Phase> uncovered = new ArrayList<>(mustCover);
         Set<Integer> parentAt = new java.util.TreeSet<>();
         while (parentAt.size() < parentKills) {
-            parentAt.add(rnd.nextInt(Math.max(1, kills - 2)));
+            parentAt.add(rnd.nextInt(Math.min(4, kills - 2)));
         }
+        int parentDone = 0;
         Set<Phase> covered = EnumSet.noneOf(Phase.class);
         List<String> done = new ArrayList<>();
         for (int i = 0; i < kills; i++) {
             Optional<Path> resume = Optional.ofNullable(run);
-            if (parentAt.contains(i) && from <= TrainingSessions.TOTAL_STEPS - 3) {
+            if (parentAt.contains(i) && from > TrainingSessions.TOTAL_STEPS - 2 && i + 1 < kills - 2) {
+                parentAt.add(i + 1); // too close to the end for a kill from outside: the next one is
+            }
+            if (parentAt.contains(i) && from <= TrainingSessions.TOTAL_STEPS - 2) {
                 from = killFromOutside(ws, resume, from, rnd);
+                parentDone++;
                 done.add("parent kill → resume from step " + from);
             } else {
                 Event e = pick(model.session(from), uncovered, i >= kills - 2, rnd);
@@ -121,6 +126,7 @@ class TrainingKillTest {
                 String.join("\n  ", done));
 
         assertThat(covered).containsAll(mustCover);
+        assertThat(parentDone).as("kills from outside").isEqualTo(parentKills);
         RunFolderAudit audit = RunFolderAudit.of(run);
         assertThat(audit.problems()).as("files of the killed-and-resumed run").isEmpty();
         assertThat(RunFolderAudit.of(reference).problems()).as("files of the reference run").isEmpty();
@@ -158,7 +164,7 @@ class TrainingKillTest {
             }
             Thread.sleep(20);
         }
-        Thread.sleep(rnd.nextInt((int) Math.max(50, secondsPerStep * 2000)));
+        Thread.sleep(rnd.nextInt((int) Math.max(50, secondsPerStep * 1000)));
         assertThat(child.process().isAlive()).as("the child ended before the kill:\n%s", child.output()).isTrue();
         child.kill();
         return TrainingSessions.latestCheckpoint(TrainingSessions.runIn(ws).orElseThrow());

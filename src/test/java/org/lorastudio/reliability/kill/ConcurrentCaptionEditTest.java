@@ -111,6 +111,12 @@ class ConcurrentCaptionEditTest {
         assertThat(before.runFolder().notesText()).contains("- **Dataset changed since this run:** 3 captions"
                 + " differ").containsOnlyOnce("Dataset changed since this run");
         assertThat(RunNotes.noteDatasetDrift(reference)).isEmpty();
+
+        java.io.StringWriter out = new java.io.StringWriter();
+        int code = org.lorastudio.cli.Cli.run(new java.io.PrintWriter(out), new java.io.PrintWriter(
+                new java.io.StringWriter()), "runs", "show", before.runFolder().dir().toString());
+        assertThat(code).isZero();
+        assertThat(out.toString()).as("runs show").contains("Dataset changed since this run: 3 captions differ");
     }
 
     @Test

@@ -230,6 +230,10 @@ public final class Trainer {
         try (MetricsLog metrics = resuming ? MetricsLog.resume(run.metricsFile(), startStep)
                 : MetricsLog.open(run.metricsFile());
              EventFileWriter tb = EventFileWriter.create(run.dir())) {
+            if (resuming) {
+                long purgeFrom = startStep + 1L;
+                FileErrors.writing(tb.file(), () -> tb.addSessionStart(purgeFrom));
+            }
             int cachedEpoch = 0;
             long tStart = System.nanoTime();
             int stepsThisSession = 0;

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
@@ -177,6 +179,88 @@ final class RunFolderAudit {
             if (TfRecord.unmask(dataCrc) != TfRecord.crc32c(b.array(), dataAt, (int) len)) {
                 problems.add(rel + ": bad data CRC at byte " + start);
                 return;
+            }
+            tbEvents.computeIfAbsent(p.getFileName().toString(), k -> new ArrayList<>())
+                    .add(decode(ByteBuffer.wrap(b.array(), dataAt, (int) len).slice().order(ByteOrder.LITTLE_ENDIAN)));
+        }
+    }
+
+    /** One TensorBoard event: a scalar ({@code tag}, {@code value}) or a session start, at {@code step}. */
+    record TbEvent(long step, String tag, Float value, boolean sessionStart) {
+    }
+
+    private final Map<String, List<TbEvent>> tbEvents = new TreeMap<>();
+
+    /**
+     * The scalars of {@code tag} as TensorBoard shows them: event files in name (creation) order, and a session
+     * start at step s dropping the points at s and after that earlier files logged (TensorBoard's purge of orphaned
+     * data). Each step maps to every value shown for it, so a step shown twice is visible.
+     */
+    Map<Long, List<Float>> tensorBoard(String tag) {
+        Map<Long, List<Float>> shown = new TreeMap<>();
+        for (List<TbEvent> events : tbEvents.values()) {
+            for (TbEvent e : events) {
+                if (e.sessionStart()) {
+                    shown.keySet().removeIf(step -> step >= e.step());
+                } else if (tag.equals(e.tag())) {
+                    shown.computeIfAbsent(e.step(), k -> new ArrayList<>()).add(e.value());
+                }
+            }
+        }
+        return shown;
+    }
+
+    private static TbEvent decode(ByteBuffer b) {
+        long step = 0;
+        String tag = null;
+        Float value = null;
+        boolean start = false;
+        while (b.hasRemaining()) {
+            long key = varint(b);
+            int field = (int) (key >>> 3);
+            int wire = (int) (key & 7);
+            if (field == 2) {
+                step = varint(b);
+            } else if (field == 5) {
+                ByteBuffer summary = lengthDelimited(b);
+                varint(summary); // Summary.value = 1
+                ByteBuffer v = lengthDelimited(summary);
+                while (v.hasRemaining()) {
+                    long k = varint(v);
+                    if (k == ((1 << 3) | 2)) {
+                        tag = StandardCharsets.UTF_8.decode(lengthDelimited(v)).toString();
+                    } else {
+                        value = v.getFloat();
+                    }
+                }
+            } else if (field == 7) {
+                ByteBuffer log = lengthDelimited(b);
+                start = log.hasRemaining() && varint(log) == (1 << 3) && varint(log) == 1;
+            } else if (wire == 1) {
+                b.position(b.position() + 8);
+            } else if (wire == 2) {
+                lengthDelimited(b);
+            } else {
+                varint(b);
+            }
+        }
+        return new TbEvent(step, tag, value, start);
+    }
+
+    private static ByteBuffer lengthDelimited(ByteBuffer b) {
+        int n = (int) varint(b);
+        ByteBuffer out = b.slice(b.position(), n).order(ByteOrder.LITTLE_ENDIAN);
+        b.position(b.position() + n);
+        return out;
+    }
+
+    private static long varint(ByteBuffer b) {
+        long result = 0;
+        for (int shift = 0; ; shift += 7) {
+            int x = b.get() & 0xFF;
+            result |= (long) (x & 0x7F) << shift;
+            if ((x & 0x80) == 0) {
+                return result;
             }
         }
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -131,6 +132,19 @@ class TrainingKillTest {
         assertThat(audit.problems()).as("files of the killed-and-resumed run").isEmpty();
         assertThat(RunFolderAudit.of(reference).problems()).as("files of the reference run").isEmpty();
         compareWithReference(run);
+        assertTensorBoardShowsEachStepOnce(audit, run);
+    }
+
+    /** After TensorBoard's purge on each session start, every step's loss is shown once, with the logged value. */
+    private static void assertTensorBoardShowsEachStepOnce(RunFolderAudit audit, Path run) {
+        Map<Long, List<Float>> shown = audit.tensorBoard("loss");
+        List<MetricPoint> metrics = MetricsLog.read(run.resolve("metrics.jsonl"));
+        assertThat(shown.keySet()).as("TensorBoard loss steps").containsExactlyElementsOf(
+                metrics.stream().map(MetricPoint::step).toList());
+        for (MetricPoint m : metrics) {
+            assertThat(shown.get(m.step())).as("TensorBoard loss at step %d", m.step())
+                    .containsExactly((float) m.loss());
+        }
     }
 
     /**

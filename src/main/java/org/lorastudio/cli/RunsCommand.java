@@ -231,6 +231,11 @@ final class RunsCommand implements Runnable {
             }
             if (r.dataset() != null) {
                 rows.add(List.of("dataset", r.dataset().items() + " items, sha256 " + r.dataset().sha256()));
+                try {
+                    org.lorastudio.notes.DatasetDrift.line(folder).ifPresent(l -> rows.add(List.of("", l)));
+                } catch (java.io.IOException | UserException e) {
+                    rows.add(List.of("", "the data set could not be compared with this run (" + e.getMessage() + ")"));
+                }
             }
             add(rows, "parent run", r.parentRunId());
             if (r.versions() != null) {

@@ -85,14 +85,47 @@ public final class RunNotes {
      * run that ends again) replaces the section; nothing is duplicated.
      */
     public static void onRunEnded(RunFolder run) throws IOException {
+        onRunEnded(run, run.record());
+    }
+
+    /**
+     * Writes the Results section for the record the run is about to be given ({@code record} is not yet in
+     * {@code run.json}), so that the trainer can write the notes before it marks the run ended.
+     */
+    public static void onRunEnded(RunFolder run, org.lorastudio.run.RunRecord record) throws IOException {
         Optional<Path> plot = LossCurvePlot.writeForRun(run, LossCurvePlot.Options.defaults());
         SampleIndex samples = SampleIndex.read(run.samplesDir());
-        ResultsSection section = new ResultsSection(run.record(),
+        ResultsSection section = new ResultsSection(record,
                 LossSummary.of(run.metrics(), Smoothing.DEFAULT_BETA),
                 run.loraFiles().stream().map(p -> p.getFileName().toString()).toList(),
                 plot.map(p -> run.dir().relativize(p).toString().replace('\\', '/')),
                 SampleGrid.markdown(samples, f -> MarkdownLinks.relative(run.dir(), f), SampleGrid.MAX_STEPS));
         AtomicFiles.writeString(run.notesFile(), section.insertInto(run.notesText()));
+    }
+
+    /**
+     * Says in the Data section whether the data set changed since the run read it ({@link DatasetDrift}), replacing
+     * what an earlier call said; writes nothing when the notes have no Data block or nothing changed.
+     *
+     * @return the line now in the notes, if any
+     */
+    public static Optional<String> noteDatasetDrift(RunFolder run) throws IOException {
+        Optional<String> line = DatasetDrift.line(run);
+        String notes = run.notesText();
+        Optional<String> data = MarkedSection.DATA.contentIn(notes);
+        if (data.isEmpty()) {
+            return line;
+        }
+        StringBuilder content = new StringBuilder();
+        data.get().lines().filter(l -> !l.startsWith(DatasetDrift.LINE_PREFIX))
+                .forEach(l -> content.append(l).append('\n'));
+        line.ifPresent(l -> content.append(DatasetDrift.LINE_PREFIX)
+                .append(l.substring(l.indexOf(':') + 2)).append('\n'));
+        String updated = MarkedSection.DATA.insertInto(notes, content.toString());
+        if (!updated.equals(notes)) {
+            AtomicFiles.writeString(run.notesFile(), updated);
+        }
+        return line;
     }
 
     /** A path as shown in the notes: relative to the workspace (the runs folder's parent) when inside it. */

@@ -17,6 +17,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.lorastudio.util.AtomicFiles;
+import org.lorastudio.util.FaultPoints;
 import org.lorastudio.util.UserException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +88,10 @@ public final class MetricsLog implements Closeable {
 
     /** Appends one point as one line; see the class comment for what survives a crash. */
     public synchronized void append(MetricPoint point) throws IOException {
+        FileErrors.writing(file, () -> write(point));
+    }
+
+    private void write(MetricPoint point) throws IOException {
         byte[] line;
         try {
             line = (Json.MAPPER.writeValueAsString(point.toJson()) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -94,6 +99,14 @@ public final class MetricsLog implements Closeable {
             throw new IllegalStateException("metric point cannot be serialized", e);
         }
         ByteBuffer buf = ByteBuffer.wrap(line);
+        if (FaultPoints.enabled()) { // test-only: tear the line exactly as a crash mid-write would
+            ByteBuffer half = ByteBuffer.wrap(line, 0, line.length / 2);
+            while (half.hasRemaining()) {
+                channel.write(half);
+            }
+            FaultPoints.reached("metrics.mid-line");
+            buf.position(line.length / 2);
+        }
         // A FileChannel writes a whole buffer to a local file in one call; the loop only guards the contract.
         while (buf.hasRemaining()) {
             channel.write(buf);

@@ -134,6 +134,47 @@ public final class RunFolder {
         return dir.resolve(CHECKPOINTS_DIR);
     }
 
+    /**
+     * Removes what writes interrupted by a crash ({@code kill -9}, power loss) left behind: temporary files of
+     * atomic writes in the folder and in {@code samples/}, checkpoint folders still under their temporary
+     * {@code .tmp-} name, and a checkpoint folder whose replacement was cut short (its {@code state.json}, the
+     * part that makes it count, is deleted first). None of them was ever a finished file; without this they would pile up in a folder that
+     * is resumed after every crash. Only for a run no process is writing to (the trainer calls it on resume).
+     *
+     * @return the number of entries removed
+     */
+    public int removeInterruptedWrites() throws IOException {
+        int removed = 0;
+        for (Path d : List.of(dir, samplesDir(), checkpointsDir())) {
+            if (!Files.isDirectory(d)) {
+                continue;
+            }
+            List<Path> entries;
+            try (Stream<Path> s = Files.list(d)) {
+                entries = s.toList();
+            }
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                boolean atomicTemp = Files.isRegularFile(p) && AtomicFiles.isTemporary(p);
+                boolean checkpointTemp = d.equals(checkpointsDir()) && Files.isDirectory(p) && (name.startsWith(".tmp-")
+                        || name.startsWith("step-") && !Files.exists(p.resolve("state.json"))); // half deleted
+                if (atomicTemp || checkpointTemp) {
+                    deleteTree(p);
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     // ---- contents -----------------------------------------------------------------------------------------
 
     /** The current {@code run.json}; a {@link UserException} naming the file if it is missing or corrupt. */
@@ -146,7 +187,7 @@ public final class RunFolder {
         if (!record.id().equals(id().value())) {
             throw new IllegalArgumentException("record of run " + record.id() + " written to folder " + dir);
         }
-        record.write(runJson());
+        FileErrors.writing(runJson(), () -> record.write(runJson()));
     }
 
     /** Reads {@code run.json}, applies {@code change} and writes the result atomically; returns it. */

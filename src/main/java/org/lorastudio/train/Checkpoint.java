@@ -17,10 +17,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.lorastudio.run.FileErrors;
 import org.lorastudio.safetensors.DType;
 import org.lorastudio.safetensors.SafetensorsFile;
 import org.lorastudio.safetensors.SafetensorsWriter;
 import org.lorastudio.util.AtomicFiles;
+import org.lorastudio.util.FaultPoints;
 import org.lorastudio.util.UserException;
 
 /**
@@ -50,24 +52,42 @@ public final class Checkpoint {
                             int keep) throws IOException {
         Path target = dirFor(checkpoints, state.step());
         Path tmp = checkpoints.resolve(".tmp-" + target.getFileName());
-        deleteTree(tmp);
-        Files.createDirectories(tmp);
-        SafetensorsWriter w = new SafetensorsWriter();
-        lora.forEach((k, a) -> w.addFloats(k, a.getShape().getShape(), a.toType(DataType.FLOAT32, false)
-                .toFloatArray(), DType.F32));
-        w.write(tmp.resolve("lora.safetensors"));
-        for (Map.Entry<String, Optimizer> e : optimizers.entrySet()) {
-            e.getValue().state().save(tmp.resolve("optimizer-" + e.getKey() + ".safetensors"));
+        try {
+            write(tmp, state, lora, optimizers);
+        } catch (IOException e) {
+            // a full disk: give the space of the unfinished copy back at once (and never leave it lying around)
+            try {
+                deleteTree(tmp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw FileErrors.naming(target, e);
         }
-        AtomicFiles.writeString(tmp.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
+        FaultPoints.reached("checkpoint.before-rename");
         deleteTree(target);
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target);
         }
+        FaultPoints.reached("checkpoint.after-rename");
         prune(checkpoints, keep);
         return target;
+    }
+
+    private static void write(Path tmp, State state, Map<String, NDArray> lora, Map<String, Optimizer> optimizers)
+            throws IOException {
+        deleteTree(tmp);
+        Files.createDirectories(tmp);
+        SafetensorsWriter w = new SafetensorsWriter();
+        lora.forEach((k, a) -> w.addFloats(k, a.getShape().getShape(), a.toType(DataType.FLOAT32, false)
+                .toFloatArray(), DType.F32));
+        w.write(tmp.resolve("lora.safetensors"));
+        FaultPoints.reached("checkpoint.mid");
+        for (Map.Entry<String, Optimizer> e : optimizers.entrySet()) {
+            e.getValue().state().save(tmp.resolve("optimizer-" + e.getKey() + ".safetensors"));
+        }
+        AtomicFiles.writeString(tmp.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
     }
 
     /** The newest complete checkpoint folder, if any. */

@@ -24,6 +24,7 @@ import ai.djl.training.GradientCollector;
 import org.lorastudio.config.ConfigFiles;
 import org.lorastudio.config.MixedPrecision;
 import org.lorastudio.config.TrainingConfig;
+import org.lorastudio.run.FileErrors;
 import org.lorastudio.run.FinalMetrics;
 import org.lorastudio.run.MetricPoint;
 import org.lorastudio.run.MetricsLog;
@@ -33,6 +34,7 @@ import org.lorastudio.run.RunRecord;
 import org.lorastudio.run.RunStatus;
 import org.lorastudio.runtime.Devices;
 import org.lorastudio.train.tensorboard.EventFileWriter;
+import org.lorastudio.util.FaultPoints;
 import org.lorastudio.util.ProcessMemory;
 import org.lorastudio.util.UserException;
 import org.slf4j.Logger;
@@ -77,7 +79,7 @@ public final class Trainer {
         Files.createDirectories(runsDir);
         String yaml = config.toYaml(runsDir); // rewritten below once the run folder exists
         RunFolder run = RunFolder.create(runsDir, config.name(), config.modelType().yamlName(), yaml);
-        Files.writeString(run.configFile(), config.toYaml(run.dir()));
+        org.lorastudio.util.AtomicFiles.writeString(run.configFile(), config.toYaml(run.dir()));
         parentRunId.ifPresent(p -> {
             try {
                 run.update(r -> r.withParent(p));
@@ -96,6 +98,10 @@ public final class Trainer {
         if (run.record().status() == RunStatus.COMPLETED) {
             throw new UserException("run " + run.id() + " is already completed; fork it to train further"
                     + " (`lorastudio runs fork`)");
+        }
+        int removed = run.removeInterruptedWrites();
+        if (removed > 0) {
+            LOG.info("removed {} unfinished temporary file(s) of an interrupted write in {}", removed, run.dir());
         }
         return new Trainer(config, run, true);
     }
@@ -161,7 +167,16 @@ public final class Trainer {
         long t0 = System.nanoTime();
         emit(new TrainingEvent.Log((resuming ? "Resuming " : "Starting ") + run.id() + " on "
                 + Devices.describe(device)));
+        java.nio.file.Path snapshotFile = run.dir().resolve(org.lorastudio.run.DatasetSnapshot.FILE_NAME);
+        Optional<org.lorastudio.run.DatasetSnapshot> snapshot = resuming
+                ? org.lorastudio.run.DatasetSnapshot.read(snapshotFile) : Optional.empty();
+        if (task instanceof org.lorastudio.train.sd.SdTrainingTask sd) {
+            snapshot.ifPresent(sd::trainOn); // captions edited since the start do not change the run
+        }
         task.prepare(manager, this::emit);
+        if (snapshot.isEmpty() && task instanceof org.lorastudio.train.sd.SdTrainingTask sd) {
+            org.lorastudio.notes.DatasetDrift.snapshot(sd.dataset()).write(snapshotFile);
+        }
         int itemsPerEpoch = task.itemsPerEpoch();
         List<int[]> epochBatches = task.microBatches(0);
         int microPerEpoch = epochBatches.size();
@@ -215,6 +230,10 @@ public final class Trainer {
         try (MetricsLog metrics = resuming ? MetricsLog.resume(run.metricsFile(), startStep)
                 : MetricsLog.open(run.metricsFile());
              EventFileWriter tb = EventFileWriter.create(run.dir())) {
+            if (resuming) {
+                long purgeFrom = startStep + 1L;
+                FileErrors.writing(tb.file(), () -> tb.addSessionStart(purgeFrom));
+            }
             int cachedEpoch = 0;
             long tStart = System.nanoTime();
             int stepsThisSession = 0;
@@ -245,6 +264,7 @@ public final class Trainer {
                         task.afterBackward();
                     }
                 }
+                FaultPoints.reached("step.before-update");
                 double gradNorm = applyUpdate(groups, optimizers, schedule.factor(step), lossScale);
                 if (!Double.isFinite(gradNorm)) {
                     throw new NonFiniteLoss(step + 1, (float) gradNorm, firstNonFinite(groups));
@@ -260,8 +280,11 @@ public final class Trainer {
                 double lr = schedule.factor(step - 1) * groups.values().iterator().next().lr();
                 metrics.append(new MetricPoint(step, epoch + 1, loss, lr, elapsedBefore + now, ips,
                         Map.of("grad_norm", gradNorm)));
-                tb.addScalar("loss", (float) loss, step);
-                tb.addScalar("lr", (float) lr, step);
+                int logged = step;
+                FileErrors.writing(tb.file(), () -> {
+                    tb.addScalar("loss", (float) loss, logged);
+                    tb.addScalar("lr", (float) lr, logged);
+                });
                 emit(new TrainingEvent.Step(step, totalSteps, epoch + 1, loss, lr, ips, elapsedBefore + now,
                         perStep * (totalSteps - step), gradNorm));
                 boolean stopping = stopRequested.get() || (stopAfterStep != null && step >= stopAfterStep);
@@ -272,7 +295,8 @@ public final class Trainer {
                 }
                 if (config.saveSteps() > 0 && step % config.saveSteps() == 0 && step < totalSteps) {
                     Path lora = run.dir().resolve(config.semanticName() + "-step" + step + task.adapterExtension());
-                    task.saveAdapter(lora, metadata(task, step, epoch + 1, totalSteps));
+                    Map<String, String> meta = metadata(task, step, epoch + 1, totalSteps);
+                    FileErrors.writing(lora, () -> task.saveAdapter(lora, meta));
                     loraFiles.add(lora);
                     pruneStepFiles();
                     Path ck = Checkpoint.save(run.checkpointsDir(), new Checkpoint.State(step,
@@ -291,15 +315,18 @@ public final class Trainer {
                 }
             }
             if (status == RunStatus.COMPLETED) {
+                FaultPoints.reached("final.before-save");
                 if (config.sampleEveryNSteps() > 0 && lastSampled != step && !config.samplePrompts().isEmpty()) {
                     sample(task, manager, step);
                 }
                 Path lora = run.dir().resolve(config.semanticName() + task.adapterExtension());
-                task.saveAdapter(lora, metadata(task, step, (step - 1) / stepsPerEpoch + 1, totalSteps));
+                Map<String, String> meta = metadata(task, step, (step - 1) / stepsPerEpoch + 1, totalSteps);
+                FileErrors.writing(lora, () -> task.saveAdapter(lora, meta));
                 loraFiles.add(lora);
                 Checkpoint.save(run.checkpointsDir(), new Checkpoint.State(step,
                         elapsedBefore + (System.nanoTime() - tStart) / 1e9, lossScale),
                         task.network().namedArrays(), optimizers, CHECKPOINTS_KEPT);
+                FaultPoints.reached("final.after-save");
             }
             elapsedBefore += (System.nanoTime() - tStart) / 1e9;
         } catch (NonFiniteLoss e) {
@@ -368,7 +395,8 @@ public final class Trainer {
 
     private void sample(TrainingTask task, NDManager manager, int step) throws IOException {
         Files.createDirectories(run.samplesDir());
-        List<Path> files = task.sample(manager, step, run.samplesDir());
+        List<Path> files = new ArrayList<>();
+        FileErrors.writing(run.samplesDir(), () -> files.addAll(task.sample(manager, step, run.samplesDir())));
         if (!files.isEmpty()) {
             emit(new TrainingEvent.SampleReady(step, config.samplePrompts(), files));
         }
@@ -451,11 +479,19 @@ public final class Trainer {
                 ? ProcessMemory.peakResidentBytes().getAsLong() : null);
         List<String> files = run.loraFiles().stream().map(p -> p.getFileName().toString()).toList();
         Instant end = Instant.now();
-        run.update(r -> {
-            RunRecord withSteps = r.withStepsDone(steps).withFinalMetrics(fm).withOutputFiles(files);
-            return status == RunStatus.COMPLETED ? withSteps.completed(end, fm, files) : withSteps.stopped(end);
-        });
-        run.writeResultsToNotes();
+        RunRecord r = run.record();
+        RunRecord withSteps = r.withStepsDone(steps).withFinalMetrics(fm).withOutputFiles(files);
+        RunRecord ended = status == RunStatus.COMPLETED ? withSteps.completed(end, fm, files) : withSteps.stopped(end);
+        // Notes first, run.json last: a crash in between leaves a run that is not yet "completed" and can be
+        // resumed (which writes both again); the other order left a completed run whose notes never got results.
+        org.lorastudio.notes.RunNotes.onRunEnded(run, ended);
+        try {
+            org.lorastudio.notes.RunNotes.noteDatasetDrift(run).ifPresent(l -> emit(new TrainingEvent.Log(l)));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not compare the data set of {} with its folder: {}", run.id(), e.getMessage());
+        }
+        FaultPoints.reached("finish.before-record");
+        run.writeRecord(ended);
         archive();
     }
 
@@ -476,7 +512,7 @@ public final class Trainer {
             run.writeResultsToNotes();
             archive();
         } catch (IOException | RuntimeException e) {
-            LOG.warn("could not record the failure in {}: {}", run.runJson(), e.toString());
+            LOG.warn("could not record the failure in {}: {}", run.runJson(), e.getMessage());
         }
         emit(new TrainingEvent.Failed(run.dir(), reason, advice));
         return RunStatus.FAILED;

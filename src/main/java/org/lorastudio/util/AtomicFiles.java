@@ -1,6 +1,7 @@
 package org.lorastudio.util;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -66,10 +67,11 @@ public final class AtomicFiles {
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING);
                      OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
-                    writer.accept(out);
+                    writer.accept(FaultPoints.enabled() ? new MidFileFault(out, kind(target)) : out);
                     out.flush();
                     ch.force(true);
                 }
+                FaultPoints.reached("atomic.before-move." + kind(target));
                 try {
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {
@@ -93,6 +95,54 @@ public final class AtomicFiles {
                 throw plain.get();
             }
             throw e;
+        }
+    }
+
+    /** The extension of {@code target} ({@code safetensors}, {@code png}...), which names its fault points. */
+    private static String kind(Path target) {
+        String name = target.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot + 1);
+    }
+
+    /**
+     * Test-only (armed by {@link FaultPoints}): pushes the first bytes to the temporary file and reaches
+     * {@code atomic.mid-file.<kind>}, so a kill leaves a torn file exactly as a crash mid-write would.
+     */
+    private static final class MidFileFault extends FilterOutputStream {
+        private static final int AFTER_BYTES = 1024;
+        private final String point;
+        private long written;
+
+        MidFileFault(OutputStream out, String kind) {
+            super(out);
+            this.point = "atomic.mid-file." + kind;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count(1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count(len);
+        }
+
+        private void count(int n) throws IOException {
+            boolean crossing = written < AFTER_BYTES && written + n >= AFTER_BYTES;
+            written += n;
+            if (crossing) {
+                out.flush();
+                FaultPoints.reached(point);
+            }
+        }
+
+        @Override
+        public void close() {
+            // the caller closes the real stream
         }
     }
 

@@ -76,6 +76,7 @@ public final class SdTrainingTask implements TrainingTask {
     private Map<String, AdaptableLayer> teTargets = Map.of();
     private Dataset dataset;
     private org.lorastudio.model.unet.CheckpointedForward pending;
+    private org.lorastudio.run.DatasetSnapshot pinned;
 
     /** One decoded source image: its bucket and cached VAE moments (and those of its mirror image). */
     private record Source(DatasetItem item, int bucket, float[] moments, float[] flippedMoments, float[] pixels,
@@ -84,6 +85,37 @@ public final class SdTrainingTask implements TrainingTask {
 
     /** One training item (a source repeated per kohya's N_name folders) with its caption. */
     private record Item(int source, String caption) {
+    }
+
+    /**
+     * Makes {@link #prepare} train on the captions of {@code snapshot} (what the run read when it started) instead
+     * of the caption files as they are now; the images must be unchanged. For resumed runs.
+     */
+    public void trainOn(org.lorastudio.run.DatasetSnapshot snapshot) {
+        this.pinned = snapshot;
+    }
+
+    private static Dataset pinCaptions(Dataset now, org.lorastudio.run.DatasetSnapshot snapshot,
+                                       Consumer<TrainingEvent> events) throws IOException {
+        org.lorastudio.run.DatasetSnapshot.Drift drift =
+                snapshot.compare(org.lorastudio.notes.DatasetDrift.snapshot(now));
+        if (drift.imagesDiffer()) {
+            throw new UserException("the data set " + now.root() + " changed since this run started ("
+                    + drift.describe() + "); a resumed run must see the same images. Restore them, or fork the run"
+                    + " (`lorastudio runs fork`) to train on the data set as it is now");
+        }
+        if (drift.captionsChanged() == 0) {
+            return now;
+        }
+        Map<String, org.lorastudio.run.DatasetSnapshot.Item> then = snapshot.byName();
+        List<DatasetItem> items = new ArrayList<>();
+        for (DatasetItem it : now.items()) {
+            items.add(new DatasetItem(it.image(), it.name(), it.format(), it.repeats(), it.size(),
+                    Optional.ofNullable(then.get(it.name()).caption())));
+        }
+        events.accept(new TrainingEvent.Log(drift.captionsChanged() + " caption(s) changed since this run started;"
+                + " it goes on training on the captions it started with"));
+        return new Dataset(now.root(), now.source(), now.metadataFile(), items, now.problems());
     }
 
     public SdTrainingTask(TrainingConfig config) {
@@ -124,6 +156,9 @@ public final class SdTrainingTask implements TrainingTask {
         }
         if (dataset.items().isEmpty()) {
             throw new UserException("no images found in " + dataset.root() + " (png, jpg, webp, bmp)");
+        }
+        if (pinned != null) {
+            dataset = pinCaptions(dataset, pinned, events);
         }
         int factor = 8 << (sd.unet().config().levels() - 1); // VAE ÷8, then each UNet level halves
         buckets = config.enableBucket()

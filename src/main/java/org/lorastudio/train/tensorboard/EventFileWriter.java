@@ -70,6 +70,17 @@ public final class EventFileWriter implements Closeable {
         write(new ProtoWriter().doubleField(1, wallTime()).int64Field(2, step).messageField(5, summary));
     }
 
+    /**
+     * Marks a resumed session starting at {@code step}: {@code Event{step = 2, session_log = 7: SessionLog{status = 1:
+     * START}}}. TensorBoard then drops the points at {@code step} and later that an earlier session logged before
+     * it was killed (they are trained again from the checkpoint), so no step is shown twice — what PyTorch's
+     * {@code SummaryWriter(purge_step=...)} writes.
+     */
+    public void addSessionStart(long step) throws IOException {
+        write(new ProtoWriter().doubleField(1, wallTime()).int64Field(2, step)
+                .messageField(7, new ProtoWriter().int64Field(1, 1)));
+    }
+
     private double wallTime() {
         return clock.millis() / 1000.0;
     }

@@ -89,6 +89,14 @@ final class DatasetsView {
         grid.setFocusTraversable(true);
         grid.getStyleClass().add("thumb-grid");
         grid.setId("thumb-grid");
+        // Every row has the same height; telling the flow so spares it measuring rows (which filled a hidden
+        // measuring row with cells, and so with thumbnail requests) on every layout while scrolling.
+        grid.skinProperty().addListener((obs, a, b) -> {
+            VirtualFlow<?> flow = flow();
+            if (flow != null) {
+                flow.setFixedCellSize(grid.getCellHeight() + 2 * grid.getVerticalCellSpacing());
+            }
+        });
 
         root.setTop(toolbar());
         SplitPane split = new SplitPane(gridPane(), editor());

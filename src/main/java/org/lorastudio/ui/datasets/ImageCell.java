@@ -64,8 +64,15 @@ final class ImageCell extends GridCell<ImageEntry> {
         BorderPane box = new BorderPane(top);
         box.setBottom(name);
         BorderPane.setAlignment(name, Pos.CENTER);
-        setGraphic(null);
+        // The graphic stays for the cell's life and is hidden when the cell is empty: the grid's rows empty and
+        // refill every cell they reuse, and removing and re-adding a graphic re-applied CSS to the whole subtree,
+        // which was most of the time per scroll frame.
+        box.setVisible(false);
+        setGraphic(box);
         setText(null);
+        // The tooltip is built when it is about to show, not on every rebinding while scrolling.
+        tooltip.setOnShowing(e -> tooltip.setText(tooltipText()));
+        setTooltip(tooltip);
         setOnMouseClicked(e -> {
             if (bound == null || e.getButton() != MouseButton.PRIMARY) {
                 return;
@@ -98,11 +105,10 @@ final class ImageCell extends GridCell<ImageEntry> {
             unbind();
         }
         if (empty || item == null) {
-            setGraphic(null);
-            setTooltip(null);
+            content.setVisible(false);
             return;
         }
-        setGraphic(content);
+        content.setVisible(true);
         if (bound != item) {
             bound = item;
             item.selectedProperty().addListener(stateListener);
@@ -121,7 +127,6 @@ final class ImageCell extends GridCell<ImageEntry> {
             }
         }
         refreshState();
-        setTooltip(tooltip);
     }
 
     private void unbind() {
@@ -151,13 +156,20 @@ final class ImageCell extends GridCell<ImageEntry> {
         show(warnBadge, warnings);
         show(captionBadge, e.missingCaption());
         show(dirtyBadge, e.isDirty());
+    }
+
+    private String tooltipText() {
+        ImageEntry e = bound;
+        if (e == null) {
+            return "";
+        }
         StringBuilder tip = new StringBuilder(e.name());
         e.size().ifPresent(s -> tip.append("  ").append(s));
         if (!e.problems().isEmpty()) {
             tip.append('\n').append(e.problems().stream().map(DatasetProblem::message)
                     .collect(Collectors.joining("\n")));
         }
-        tooltip.setText(tip.toString());
+        return tip.toString();
     }
 
     private static void show(Label badge, boolean on) {

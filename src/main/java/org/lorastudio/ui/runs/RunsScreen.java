@@ -5,6 +5,7 @@ import java.awt.GraphicsEnvironment;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -139,7 +140,7 @@ public final class RunsScreen implements Screen {
         sorted.comparatorProperty().bind(table.comparatorProperty());
         table.setItems(sorted);
         table.setId("runs-table");
-        table.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
+        table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE); // Compare takes 2-4 runs
         table.setPlaceholder(new Label("No runs yet in " + vm.runsDir()
                 + ".\nTrain one on the Train tab, or copy run folders here."));
         table.setRowFactory(t -> {
@@ -196,6 +197,12 @@ public final class RunsScreen implements Screen {
         // a disabled button shows no tooltip; wrap it so the reason is still readable on hover
         HBox resumeBox = new HBox(resume);
         Tooltip.install(resumeBox, resumeTip);
+        Button compare = button("Compare", "Compare the 2-4 selected runs (Ctrl+click or Shift+click to pick them)",
+                () -> vm.compare(List.copyOf(table.getSelectionModel().getSelectedItems())));
+        compare.setId("compare-button");
+        compare.disableProperty().bind(Bindings.createBooleanBinding(() -> !vm.canCompare(
+                table.getSelectionModel().getSelectedItems()), table.getSelectionModel().getSelectedItems(),
+                vm.onCompareProperty()));
         Button export = button("Export…", "Save the run folder as a .zip", this::export);
         export.disableProperty().bind(none);
         Button delete = button("Delete…", "Move the run folder to the workspace's .trash (Delete)", this::delete);
@@ -203,7 +210,7 @@ public final class RunsScreen implements Screen {
         delete.disableProperty().bind(none);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        ToolBar bar = new ToolBar(refresh, notes, folder, fork, resumeBox, export, delete, spacer, filter);
+        ToolBar bar = new ToolBar(refresh, notes, folder, fork, resumeBox, compare, export, delete, spacer, filter);
 
         table.setOnKeyPressed(e -> {
             if (e.getCode() == KeyCode.ENTER) {

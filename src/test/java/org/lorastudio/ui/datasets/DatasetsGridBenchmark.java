@@ -83,15 +83,15 @@ class DatasetsGridBenchmark {
         long t0 = System.nanoTime();
         robot.interact(screen[0]::onShow);
         DatasetsViewModel vm = screen[0].viewModel();
-        waitUntil("the scan", 120, () -> vm.entries().size() == IMAGES);
-        long scanned = System.nanoTime();
-        waitUntil("cells", 30, () -> visibleCells(robot).size() > 0);
+        waitUntil("cells", 120, () -> visibleCells(robot).size() > 0);
         long cells = System.nanoTime();
         waitUntil("thumbnails", 120, () -> visibleCells(robot).stream().allMatch(ImageCell::hasImage));
         long thumbs = System.nanoTime();
-        System.out.printf(Locale.ROOT, "[bench] first paint, %s cache: scan %d ms, grid cells %d ms, all %d visible "
-                        + "thumbnails %d ms%n", label, (scanned - t0) / 1_000_000, (cells - t0) / 1_000_000,
-                visibleCells(robot).size(), (thumbs - t0) / 1_000_000);
+        waitUntil("the scan", 120, () -> vm.entries().size() == IMAGES && !vm.busyProperty().get());
+        long scanned = System.nanoTime();
+        System.out.printf(Locale.ROOT, "[bench] first paint, %s cache: grid cells %d ms, all %d visible thumbnails "
+                        + "%d ms, scan (captions and sizes, editor ready) %d ms%n", label, (cells - t0) / 1_000_000,
+                visibleCells(robot).size(), (thumbs - t0) / 1_000_000, (scanned - t0) / 1_000_000);
         return screen[0];
     }
 
@@ -105,11 +105,10 @@ class DatasetsGridBenchmark {
         open(robot, "cold");
         DatasetsScreen screen = open(robot, "warm");
         scroll(robot, screen, "while the image check runs (it pauses during user activity)");
-        long t = System.nanoTime();
-        waitUntil("the check", 600, () -> screen.viewModel().checkProgressProperty().get() < 0);
-        System.out.printf(Locale.ROOT, "[bench] image check of %d images finished %.1f s later%n", IMAGES,
-                (System.nanoTime() - t) / 1e9);
-        scroll(robot, screen, "after the check");
+        // the check of 10,000 images takes minutes on a busy 2-core machine; stop it for the quiet figure
+        robot.interact(screen.viewModel()::dispose);
+        Thread.sleep(1000);
+        scroll(robot, screen, "with the check stopped");
     }
 
     private void scroll(FxRobot robot, DatasetsScreen screen, String label) throws Exception {

@@ -47,8 +47,8 @@ import org.lorastudio.ui.train.TrainScreen;
  * it first trains the Train screen's config (the demo by default) until some steps have arrived, then stops it.
  */
 public final class StudioApp extends Application {
-    private final java.util.prefs.Preferences prefs = java.util.prefs.Preferences.userNodeForPackage(
-            StudioApp.class);
+    private final java.util.prefs.Preferences prefs;
+    private final Path firstWorkspace;
     private final BorderPane root = new BorderPane();
     private final Menu recentMenu = new Menu("Open recent");
     private Stage stage;
@@ -58,6 +58,16 @@ public final class StudioApp extends Application {
     private StudioContext context;
     private List<Screen> screens = List.of();
     private TabPane tabs;
+
+    public StudioApp() {
+        this(java.util.prefs.Preferences.userNodeForPackage(StudioApp.class), workspace());
+    }
+
+    /** With another preferences node and first workspace (tests use throw-away ones, not the user's). */
+    StudioApp(java.util.prefs.Preferences prefs, Path firstWorkspace) {
+        this.prefs = prefs;
+        this.firstWorkspace = firstWorkspace;
+    }
 
     /** Called by {@link org.lorastudio.Launcher} through reflection so the core never links JavaFX. */
     public static void launchStudio(String[] args) {
@@ -80,7 +90,7 @@ public final class StudioApp extends Application {
         root.setBottom(status);
         stage.setScene(new Scene(root, screenshotMode ? 1280 : prefs.getDouble("width", 1280),
                 screenshotMode ? 800 : prefs.getDouble("height", 800)));
-        show(workspace(), screenshotMode ? 0 : prefs.getInt("tab", 0));
+        show(firstWorkspace, screenshotMode ? 0 : prefs.getInt("tab", 0));
         if (!screenshotMode) {
             stage.setMaximized(prefs.getBoolean("maximized", false));
         }
@@ -184,6 +194,14 @@ public final class StudioApp extends Application {
 
     TabPane tabs() {
         return tabs;
+    }
+
+    RecentFolders recent() {
+        return recent;
+    }
+
+    Menu recentMenu() {
+        return recentMenu;
     }
 
     StudioContext context() {
@@ -292,6 +310,18 @@ public final class StudioApp extends Application {
         boolean trainFirst = screen instanceof TrainScreen && Boolean.getBoolean("lorastudio.screenshots.train");
         if (trainFirst) {
             ((TrainScreen) screen).viewModel().start();
+        }
+        if (screen instanceof CompareScreen compare) {
+            // an empty Compare screen shows nothing: pick the two newest runs once the list has loaded
+            compare.viewModel().refreshRuns().thenRun(() -> {
+                List<Path> newest = compare.viewModel().available().stream()
+                        .sorted(java.util.Comparator.comparing(org.lorastudio.ui.runs.RunRow::created,
+                                java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())).reversed())
+                        .limit(2).map(org.lorastudio.ui.runs.RunRow::dir).toList();
+                if (newest.size() == 2) {
+                    compare.preselect(newest);
+                }
+            });
         }
         Runnable shoot = () -> {
             saveSnapshot(scene, dir.resolve(tab.getText().toLowerCase(Locale.ROOT) + ".png"));

@@ -300,43 +300,66 @@ public class CurveCanvas extends Region {
     }
 
     /**
-     * Rasterizes one envelope into {@code px} (ARGB, {@code w x h}, blended source-over): in each pixel column a
-     * vertical run from the column's maximum to its minimum, stretched to reach the previous column's middle so
-     * the line stays connected, {@code width} pixels wide. Writing pixels directly costs a few milliseconds for
+     * Rasterizes one envelope into {@code px} (ARGB, {@code w x h}, blended source-over). Each pixel column with
+     * points gets a vertical run from its maximum to its minimum (noise and spikes stay visible), and the middles
+     * of neighbouring columns with points are joined by a straight line drawn column by column, so sparse data
+     * (fewer points than pixels) is a connected line too. Writing pixels directly costs a few milliseconds for
      * four runs of 100,000 points, where stroking the same zigzag paths with the software renderer took hundreds.
      */
     static void rasterize(int[] px, int w, int h, float[] env, double[] yr, Color color, int width) {
         int columns = env.length / 2;
         double scale = (h - 1) / Math.max(1e-12, yr[1] - yr[0]);
-        int a = (int) Math.round(color.getOpacity() * 255);
-        int r = (int) Math.round(color.getRed() * 255);
-        int gr = (int) Math.round(color.getGreen() * 255);
-        int b = (int) Math.round(color.getBlue() * 255);
-        double prev = Double.NaN;
+        double xScale = (double) (w - 1) / Math.max(1, columns - 1);
+        int argb = (int) Math.round(color.getOpacity() * 255) << 24 | (int) Math.round(color.getRed() * 255) << 16
+                | (int) Math.round(color.getGreen() * 255) << 8 | (int) Math.round(color.getBlue() * 255);
+        int prevX = -1;
+        double prevMid = Double.NaN;
         for (int c = 0; c < columns; c++) {
             float lo = env[2 * c];
             if (Float.isNaN(lo)) {
-                prev = Double.NaN;
                 continue;
             }
             double yLo = (h - 1) - (lo - yr[0]) * scale;
             double yHi = (h - 1) - (env[2 * c + 1] - yr[0]) * scale;
-            double top = Double.isNaN(prev) ? yHi : Math.min(yHi, (prev + yHi) / 2);
-            double bottom = Double.isNaN(prev) ? yLo : Math.max(yLo, (prev + yLo) / 2);
-            prev = (yLo + yHi) / 2;
-            int y0 = Math.max(0, (int) Math.round(top));
-            int y1 = Math.min(h - 1, (int) Math.round(bottom));
-            if (width > 1 && y1 - y0 < width - 1) { // a flat stretch of a thick line: thick vertically too
-                int grow = width - 1 - (y1 - y0);
-                y0 = Math.max(0, y0 - grow / 2);
-                y1 = Math.min(h - 1, y1 + (grow - grow / 2));
-            }
-            int x0 = (int) Math.round((double) c * (w - 1) / Math.max(1, columns - 1)) - (width - 1) / 2;
-            for (int x = Math.max(0, x0); x < Math.min(w, x0 + width); x++) {
-                for (int y = y0; y <= y1; y++) {
-                    int i = y * w + x;
-                    px[i] = over(px[i], a, r, gr, b);
+            double mid = (yLo + yHi) / 2;
+            int x = (int) Math.round(c * xScale);
+            double top = yHi;
+            double bottom = yLo;
+            if (prevX >= 0 && x > prevX) {
+                // the joining line y(t), t in pixels from prevX; each column it crosses gets the part inside it
+                double slope = (mid - prevMid) / (x - prevX);
+                for (int xi = prevX; xi < x; xi++) {
+                    double ya = prevMid + slope * Math.max(0, xi - 0.5 - prevX);
+                    double yb = prevMid + slope * (xi + 0.5 - prevX);
+                    span(px, w, h, xi, ya, yb, argb, width);
                 }
+                double edge = prevMid + slope * (x - 0.5 - prevX);
+                top = Math.min(top, edge);
+                bottom = Math.max(bottom, edge);
+            }
+            span(px, w, h, x, top, bottom, argb, width);
+            prevX = x;
+            prevMid = mid;
+        }
+    }
+
+    /** Blends the pixels of column {@code x} (and {@code width - 1} more) between {@code ya} and {@code yb}. */
+    private static void span(int[] px, int w, int h, int x, double ya, double yb, int argb, int width) {
+        int y0 = (int) Math.round(Math.min(ya, yb));
+        int y1 = (int) Math.round(Math.max(ya, yb));
+        if (y1 - y0 < width - 1) { // a flat stretch of a thick line: thick vertically too
+            int grow = width - 1 - (y1 - y0);
+            y0 -= grow / 2;
+            y1 += grow - grow / 2;
+        }
+        y0 = Math.max(0, y0);
+        y1 = Math.min(h - 1, y1);
+        int a = argb >>> 24;
+        int x0 = x - (width - 1) / 2;
+        for (int xx = Math.max(0, x0); xx < Math.min(w, x0 + width); xx++) {
+            for (int y = y0; y <= y1; y++) {
+                int i = y * w + xx;
+                px[i] = over(px[i], a, argb >> 16 & 0xff, argb >> 8 & 0xff, argb & 0xff);
             }
         }
     }

@@ -120,6 +120,11 @@ public final class CompareScreen implements Screen {
         vm.compare(List.copyOf(dirs));
     }
 
+    /** How many runs are checked in the picker. */
+    public int checkedCount() {
+        return runList.getCheckModel().getCheckedItems().size();
+    }
+
     CheckListView<RunRow> runList() {
         return runList;
     }

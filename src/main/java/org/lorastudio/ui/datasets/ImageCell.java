@@ -30,10 +30,13 @@ final class ImageCell extends GridCell<ImageEntry> {
     private final ThumbnailLoader thumbnails;
     private final ImageView view = new ImageView();
     private final Label name = new Label();
-    private final Label errorBadge = badge("!", "badge-error");
-    private final Label warnBadge = badge("!", "badge-warning");
-    private final Label captionBadge = badge("no caption", "badge-caption");
-    private final Label dirtyBadge = badge("●", "badge-dirty");
+    private final HBox badges = new HBox(3);
+    /** Created when first shown and only in the scene while shown: most cells never need one, and every node in
+     * a cell costs CSS work each time the grid reuses the cell for another row while scrolling. */
+    private Label errorBadge;
+    private Label warnBadge;
+    private Label captionBadge;
+    private Label dirtyBadge;
     private final Tooltip tooltip = new Tooltip();
     private final InvalidationListener stateListener = o -> refreshState();
     private final BorderPane content;
@@ -47,16 +50,14 @@ final class ImageCell extends GridCell<ImageEntry> {
         view.setFitWidth(side);
         view.setFitHeight(side);
         view.setPreserveRatio(true);
-        StackPane picture = new StackPane(view);
-        picture.getStyleClass().add("thumb-box");
-        picture.setMinSize(side, side);
-        picture.setPrefSize(side, side);
-        picture.setMaxSize(side, side);
-        HBox badges = new HBox(3, errorBadge, warnBadge, captionBadge, dirtyBadge);
         badges.setAlignment(Pos.TOP_LEFT);
         badges.setMouseTransparent(true);
         badges.setPickOnBounds(false);
-        StackPane top = new StackPane(picture, badges);
+        StackPane top = new StackPane(view, badges);
+        top.getStyleClass().add("thumb-box");
+        top.setMinSize(side, side);
+        top.setPrefSize(side, side);
+        top.setMaxSize(side, side);
         StackPane.setAlignment(badges, Pos.TOP_LEFT);
         name.setTextOverrun(OverrunStyle.CENTER_ELLIPSIS);
         name.setMaxWidth(side);
@@ -93,8 +94,6 @@ final class ImageCell extends GridCell<ImageEntry> {
     private static Label badge(String text, String style) {
         Label l = new Label(text);
         l.getStyleClass().addAll("badge", style);
-        l.setManaged(false);
-        l.setVisible(false);
         return l;
     }
 
@@ -152,10 +151,34 @@ final class ImageCell extends GridCell<ImageEntry> {
         pseudoClassStateChanged(SELECTED, e.isSelected());
         boolean errors = e.hasErrors();
         boolean warnings = !errors && !e.problems().isEmpty();
-        show(errorBadge, errors);
-        show(warnBadge, warnings);
-        show(captionBadge, e.missingCaption());
-        show(dirtyBadge, e.isDirty());
+        if (errors || warnings || e.missingCaption() || e.isDirty() || !badges.getChildren().isEmpty()) {
+            if (errors && errorBadge == null) {
+                errorBadge = badge("!", "badge-error");
+            }
+            if (warnings && warnBadge == null) {
+                warnBadge = badge("!", "badge-warning");
+            }
+            if (e.missingCaption() && captionBadge == null) {
+                captionBadge = badge("no caption", "badge-caption");
+            }
+            if (e.isDirty() && dirtyBadge == null) {
+                dirtyBadge = badge("●", "badge-dirty");
+            }
+            java.util.List<Label> shown = new java.util.ArrayList<>(4);
+            add(shown, errorBadge, errors);
+            add(shown, warnBadge, warnings);
+            add(shown, captionBadge, e.missingCaption());
+            add(shown, dirtyBadge, e.isDirty());
+            if (!badges.getChildren().equals(shown)) {
+                badges.getChildren().setAll(shown);
+            }
+        }
+    }
+
+    private static void add(java.util.List<Label> shown, Label badge, boolean on) {
+        if (on) {
+            shown.add(badge);
+        }
     }
 
     private String tooltipText() {
@@ -172,8 +195,4 @@ final class ImageCell extends GridCell<ImageEntry> {
         return tip.toString();
     }
 
-    private static void show(Label badge, boolean on) {
-        badge.setVisible(on);
-        badge.setManaged(on);
-    }
 }

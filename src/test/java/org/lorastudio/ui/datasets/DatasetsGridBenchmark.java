@@ -42,6 +42,7 @@ class DatasetsGridBenchmark {
     private Path workspace;
     private Stage stage;
     private final List<StudioContext> contexts = new ArrayList<>();
+    private final List<DatasetsScreen> screens = new ArrayList<>();
 
     @Start
     void start(Stage stage) throws IOException {
@@ -71,12 +72,16 @@ class DatasetsGridBenchmark {
     }
 
     private DatasetsScreen open(FxRobot robot, String label) {
+        // the previous screen's image check would otherwise keep two cores busy during this measurement
+        robot.interact(() -> screens.forEach(DatasetsScreen::dispose));
+        contexts.forEach(StudioContext::shutdown);
         StudioContext context = new StudioContext(workspace);
         contexts.add(context);
         context.datasetProperty().set(workspace.resolve("datasets/big"));
         DatasetsScreen[] screen = new DatasetsScreen[1];
         robot.interact(() -> {
             screen[0] = new DatasetsScreen(context);
+            screens.add(screen[0]);
             stage.setScene(new Scene((Parent) screen[0].view(), 1280, 800));
             stage.show();
         });
@@ -116,6 +121,14 @@ class DatasetsGridBenchmark {
         int frames = 300;
         long[] stamps = new long[frames];
         long[] work = new long[frames];
+        // CPU time of the FX and render threads per frame: what a frame costs, whatever else loads the machine
+        // (wall-clock intervals on a shared 2-core box mostly measure waiting for a core)
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long renderId = Thread.getAllStackTraces().keySet().stream()
+                .filter(th -> th.getName().startsWith("QuantumRenderer")).mapToLong(Thread::getId).findFirst()
+                .orElse(-1);
+        long[] fxCpu = new long[frames];
+        long[] renderCpu = new long[frames];
         CountDownLatch done = new CountDownLatch(1);
         int[] n = {0};
         robot.interact(() -> new AnimationTimer() {
@@ -126,6 +139,8 @@ class DatasetsGridBenchmark {
                 flow.scrollPixels(45); // 2,700 px/s at 60 Hz: a fast mouse-wheel scroll
                 work[n[0]] = System.nanoTime() - t;
                 stamps[n[0]] = now;
+                fxCpu[n[0]] = mx.getCurrentThreadCpuTime();
+                renderCpu[n[0]] = renderId < 0 ? 0 : mx.getThreadCpuTime(renderId);
                 if (++n[0] == frames) {
                     stop();
                     done.countDown();
@@ -136,9 +151,15 @@ class DatasetsGridBenchmark {
         WaitForAsyncUtils.waitForFxEvents();
         int got = n[0];
         long[] gaps = new long[Math.max(1, got - 1)];
+        long[] fxPerFrame = new long[Math.max(1, got - 1)];
+        long[] renderPerFrame = new long[Math.max(1, got - 1)];
         for (int i = 1; i < got; i++) {
             gaps[i - 1] = stamps[i] - stamps[i - 1];
+            fxPerFrame[i - 1] = fxCpu[i] - fxCpu[i - 1];
+            renderPerFrame[i - 1] = renderCpu[i] - renderCpu[i - 1];
         }
+        System.out.printf(Locale.ROOT, "[bench] scroll %s: CPU per frame: FX thread %s; render thread %s%n", label,
+                stats(fxPerFrame), stats(renderPerFrame));
         System.out.printf(Locale.ROOT, "[bench] scroll %s: %d frames (45 px each, %d rows of %d images passed): "
                         + "frame interval %s; scroll+layout work per frame %s%n", label, got,
                 got * 45 / 180, screen.datasetsView().columns(), stats(gaps), stats(java.util.Arrays.copyOf(work,

@@ -130,7 +130,8 @@ public final class StudioApp extends Application {
     private void show(Path dir, int tab) {
         if (context != null) {
             screens.forEach(Screen::dispose);
-            context.shutdown();
+            StudioContext old = context;
+            Platform.runLater(old::shutdown); // after FX tasks already queued for it (a folder watcher's refresh)
         }
         context = new StudioContext(dir);
         screens = List.of(new DatasetsScreen(context), new ConfigScreen(context), new TrainScreen(context),
@@ -206,6 +207,13 @@ public final class StudioApp extends Application {
 
     StudioContext context() {
         return context;
+    }
+
+    /** Leaves the workspace as closing the window does (watchers stopped, threads let go), without exiting. */
+    void leave() {
+        closeScreens();
+        screens.forEach(Screen::dispose);
+        context.shutdown();
     }
 
     /** Opens another workspace folder after the open screens agreed to close. */

@@ -60,7 +60,7 @@ class StudioShellFxTest {
 
     @AfterEach
     void cleanUp(FxRobot robot) throws BackingStoreException {
-        robot.interact(() -> app.context().shutdown());
+        robot.interact(() -> app.leave());
         prefs.removeNode();
         FxTestSupport.deleteTree(tmp);
     }

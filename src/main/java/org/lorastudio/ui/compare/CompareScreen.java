@@ -125,6 +125,10 @@ public final class CompareScreen implements Screen {
         return runList.getCheckModel().getCheckedItems().size();
     }
 
+    LossChart chart() {
+        return chart;
+    }
+
     CheckListView<RunRow> runList() {
         return runList;
     }

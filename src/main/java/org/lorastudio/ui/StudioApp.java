@@ -323,6 +323,7 @@ public final class StudioApp extends Application {
             // an empty Compare screen shows nothing: pick the two newest runs once the list has loaded
             compare.viewModel().refreshRuns().thenRun(() -> {
                 List<Path> newest = compare.viewModel().available().stream()
+                        .filter(r -> "completed".equals(r.status()))
                         .sorted(java.util.Comparator.comparing(org.lorastudio.ui.runs.RunRow::created,
                                 java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())).reversed())
                         .limit(2).map(org.lorastudio.ui.runs.RunRow::dir).toList();
@@ -337,6 +338,10 @@ public final class StudioApp extends Application {
         };
         if (trainFirst) {
             waitForSteps((TrainScreen) screen, System.nanoTime(), shoot);
+        } else if (screen instanceof DatasetsScreen datasets) {
+            waitUntil(datasets::settled, System.nanoTime(), shoot);
+        } else if (screen instanceof CompareScreen compare) {
+            waitUntil(() -> compare.viewModel().resultProperty().get() != null, System.nanoTime(), shoot);
         } else {
             later(1.5, shoot);
         }
@@ -345,10 +350,19 @@ public final class StudioApp extends Application {
     private void waitForSteps(TrainScreen train, long t0, Runnable then) {
         var vm = train.viewModel();
         boolean enough = vm.series().size() >= SCREENSHOT_STEPS || !vm.isBusy();
-        if (enough || System.nanoTime() - t0 > 180e9) {
+        if (enough || System.nanoTime() - t0 > 420e9) {
             later(1.0, then); // shot while still running; finishTour() stops the run before exiting
         } else {
             later(0.5, () -> waitForSteps(train, t0, then));
+        }
+    }
+
+    /** Runs {@code then} once {@code ready} holds (or after 60 s), so a shot shows loaded content. */
+    private void waitUntil(java.util.function.BooleanSupplier ready, long t0, Runnable then) {
+        if (ready.getAsBoolean() || System.nanoTime() - t0 > 60e9) {
+            later(1.0, then);
+        } else {
+            later(0.5, () -> waitUntil(ready, t0, then));
         }
     }
 

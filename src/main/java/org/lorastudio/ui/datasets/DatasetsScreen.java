@@ -87,6 +87,11 @@ public final class DatasetsScreen implements Screen {
                 r -> r.ifPresent(vm.minSideProperty()::set), e -> { });
     }
 
+    /** Whether the folder is read and the thumbnails on screen are loaded (the screenshot mode waits for it). */
+    public boolean settled() {
+        return !vm.busyProperty().get() && !vm.entries().isEmpty() && thumbnails.idle();
+    }
+
     @Override
     public void dispose() {
         view.stop();

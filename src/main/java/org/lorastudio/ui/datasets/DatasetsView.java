@@ -143,11 +143,15 @@ final class DatasetsView {
         folders.setCellFactory(l -> new PathCell());
         folders.setButtonCell(new PathCell());
         folders.setPrefWidth(180);
-        vm.rootProperty().addListener((obs, a, b) -> {
+        Runnable showRoot = () -> {
+            Path b = vm.rootProperty().get();
             if (b != null && !b.equals(folders.getValue())) {
                 folders.setValue(vm.folders().contains(b) ? b : null);
             }
-        });
+        };
+        vm.rootProperty().addListener((obs, a, b) -> showRoot.run());
+        // the folder list may arrive after the dataset opened
+        vm.folders().addListener((ListChangeListener<Path>) c -> showRoot.run());
         folders.setOnAction(e -> {
             Path p = folders.getValue();
             if (p != null && !p.equals(vm.rootProperty().get())) {

@@ -340,6 +340,8 @@ public final class StudioApp extends Application {
             waitForSteps((TrainScreen) screen, System.nanoTime(), shoot);
         } else if (screen instanceof DatasetsScreen datasets) {
             waitUntil(datasets::settled, System.nanoTime(), shoot);
+        } else if (screen instanceof RunsScreen runs) {
+            waitUntil(() -> !runs.viewModel().loadingProperty().get(), System.nanoTime(), shoot);
         } else if (screen instanceof CompareScreen compare) {
             waitUntil(() -> compare.viewModel().resultProperty().get() != null, System.nanoTime(), shoot);
         } else {

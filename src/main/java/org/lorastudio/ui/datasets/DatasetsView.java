@@ -151,7 +151,8 @@ final class DatasetsView {
         };
         vm.rootProperty().addListener((obs, a, b) -> showRoot.run());
         // the folder list may arrive after the dataset opened
-        vm.folders().addListener((ListChangeListener<Path>) c -> showRoot.run());
+        // (after the combo box has taken in the new items itself)
+        vm.folders().addListener((ListChangeListener<Path>) c -> javafx.application.Platform.runLater(showRoot));
         folders.setOnAction(e -> {
             Path p = folders.getValue();
             if (p != null && !p.equals(vm.rootProperty().get())) {

@@ -141,8 +141,11 @@ public final class RunsScreen implements Screen {
         table.setItems(sorted);
         table.setId("runs-table");
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE); // Compare takes 2-4 runs
-        table.setPlaceholder(new Label("No runs yet in " + vm.runsDir()
-                + ".\nTrain one on the Train tab, or copy run folders here."));
+        Label placeholder = new Label();
+        placeholder.textProperty().bind(Bindings.when(vm.loadingProperty()).then("Reading the runs folder …")
+                .otherwise("No runs yet in " + vm.runsDir() + ".\nTrain one on the Train tab, or copy run folders "
+                        + "here."));
+        table.setPlaceholder(placeholder);
         table.setRowFactory(t -> {
             TableRow<RunRow> row = new TableRow<>() {
                 @Override

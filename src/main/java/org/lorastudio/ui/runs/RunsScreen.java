@@ -121,6 +121,7 @@ public final class RunsScreen implements Screen {
                 case NAME -> 220;
                 case DATE -> 130;
                 case STATUS -> 95;
+                case STEPS, DURATION -> 110; // "12000/12000", "1h 40m 30s" fit
                 default -> 80;
             });
             col.setId("col-" + c.name().toLowerCase(Locale.ROOT));

@@ -18,4 +18,8 @@ public interface Screen {
     default boolean onCloseRequest() {
         return true;
     }
+
+    /** Called after a close was agreed when the shell opens another workspace: stop timers, let threads go. */
+    default void dispose() {
+    }
 }

@@ -41,6 +41,11 @@ public final class FxBatcher<T> {
         }
     }
 
+    /** Whether nothing waits for delivery. */
+    public synchronized boolean isEmpty() {
+        return !scheduled && pending.isEmpty();
+    }
+
     private void drain() {
         List<T> batch;
         synchronized (this) {

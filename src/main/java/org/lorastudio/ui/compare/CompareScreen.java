@@ -73,6 +73,8 @@ public final class CompareScreen implements Screen {
     private final TabPane tabs = new TabPane();
     private final PauseTransition compareDelay = new PauseTransition(Duration.millis(200));
     private boolean restoringChecks;
+    /** Runs to keep checked across list rereads, from {@link #preselect}; null once the user changes checks. */
+    private Set<Path> wanted;
 
     /**
      * A line of the diff table: a config key, or one of the summary numbers shown above the keys.
@@ -106,6 +108,25 @@ public final class CompareScreen implements Screen {
     @Override
     public void onShow() {
         vm.refreshRuns();
+    }
+
+    /**
+     * Compares {@code dirs} and checks them in the run list (the Runs screen's Compare action). The wish stays until
+     * the user changes the checks, so the list reread on showing the tab checks the same runs.
+     */
+    public void preselect(List<Path> dirs) {
+        wanted = Set.copyOf(dirs);
+        checkWanted(wanted);
+        vm.compare(List.copyOf(dirs));
+    }
+
+    /** How many runs are checked in the picker. */
+    public int checkedCount() {
+        return runList.getCheckModel().getCheckedItems().size();
+    }
+
+    LossChart chart() {
+        return chart;
     }
 
     CheckListView<RunRow> runList() {
@@ -142,6 +163,7 @@ public final class CompareScreen implements Screen {
         runList.setCellFactory(lv -> new CheckBoxListCell<>(runList::getItemBooleanProperty, text));
         runList.getCheckModel().getCheckedItems().addListener((ListChangeListener<RunRow>) c -> {
             if (!restoringChecks) {
+                wanted = null;
                 compareDelay.playFromStart();
             }
         });
@@ -240,15 +262,21 @@ public final class CompareScreen implements Screen {
     /** After the list is reread, check again the runs that were checked (rows are new objects). */
     private void restoreChecks() {
         CompareViewModel.Result r = vm.resultProperty().get();
-        if (r == null) {
-            return;
+        if (wanted != null) {
+            checkWanted(wanted);
+        } else if (r != null) {
+            checkWanted(r.runs().stream().map(CompareViewModel.LoadedRun::dir).collect(Collectors.toSet()));
         }
-        Set<Path> wanted = r.runs().stream().map(CompareViewModel.LoadedRun::dir).collect(Collectors.toSet());
+    }
+
+    private void checkWanted(Set<Path> dirs) {
         restoringChecks = true;
         try {
             for (RunRow row : vm.available()) {
-                if (wanted.contains(row.dir())) {
+                if (dirs.contains(row.dir())) {
                     runList.getCheckModel().check(row);
+                } else {
+                    runList.getCheckModel().clearCheck(row);
                 }
             }
         } finally {

@@ -210,7 +210,8 @@ public final class CompareViewModel {
 
     /**
      * The chart's curves for the current settings: per run, the raw curve and (when smoothing) the smoothed
-     * one, decimated. Raw curves are cached per alignment.
+     * one, whole and in loss units (the chart reduces them per pixel column and takes the log itself). Raw curves
+     * are cached per alignment.
      */
     public List<List<LossCurves.Curve>> curves() {
         Result r = result.get();
@@ -220,7 +221,7 @@ public final class CompareViewModel {
         List<LossCurves.Curve> raw = rawCache.computeIfAbsent(align.get(), a -> r.runs().stream()
                 .map(l -> LossCurves.raw(l.label(), l.run().metrics(), a)).toList());
         double w = Math.max(0, Math.min(0.99, smoothing.get()));
-        return raw.stream().map(c -> LossCurves.forChart(c, w, logScale.get())).toList();
+        return raw.stream().map(c -> w <= 0 ? List.of(c) : List.of(c, LossCurves.smooth(c, w))).toList();
     }
 
     private static Throwable cause(Throwable e) {

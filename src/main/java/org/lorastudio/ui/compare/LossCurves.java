@@ -7,7 +7,8 @@ import org.lorastudio.run.MetricPoint;
 
 /**
  * Loss curves as plain arrays, and the pure functions that turn logged points into what a chart draws:
- * alignment (by step or by epoch), EMA smoothing, log scale and min/max decimation.
+ * alignment (by step or by epoch) and EMA smoothing. Log scale and the per-pixel min/max reduction are the
+ * chart's ({@link org.lorastudio.ui.common.CurveCanvas}).
  */
 public final class LossCurves {
     /** What the x axis counts. */
@@ -43,9 +44,6 @@ public final class LossCurves {
             return x.length;
         }
     }
-
-    /** The chart's point budget per series: more cannot be seen on a screen a few thousand pixels wide. */
-    public static final int MAX_POINTS = 1000;
 
     private LossCurves() {
     }
@@ -124,85 +122,5 @@ public final class LossCurves {
     /** The curve smoothed by {@link #ema}. */
     public static Curve smooth(Curve c, double weight) {
         return new Curve(c.label(), c.x(), ema(c.y(), weight));
-    }
-
-    /** log10 of y; points with y ≤ 0 cannot be drawn on a log scale and are left out. */
-    public static Curve log10(Curve c) {
-        double[] x = new double[c.size()];
-        double[] y = new double[c.size()];
-        int n = 0;
-        for (int i = 0; i < c.size(); i++) {
-            if (c.y()[i] > 0) {
-                x[n] = c.x()[i];
-                y[n] = Math.log10(c.y()[i]);
-                n++;
-            }
-        }
-        return new Curve(c.label(), Arrays.copyOf(x, n), Arrays.copyOf(y, n));
-    }
-
-    /**
-     * At most {@code maxPoints} points that draw like the whole curve: the first and last point, and between them
-     * the x range cut into {@code (maxPoints - 2) / 2} buckets that each keep their lowest and highest point, in
-     * x order, so spikes survive (an average would hide a diverging step). Small curves are returned as they are.
-     */
-    public static Curve decimate(Curve c, int maxPoints) {
-        int n = c.size();
-        if (n <= maxPoints || maxPoints < 4) {
-            return c;
-        }
-        // the first and last points are kept so the x range stays exact; the rest go into buckets
-        int buckets = (maxPoints - 2) / 2;
-        double[] cx = c.x();
-        double[] cy = c.y();
-        double x0 = cx[1];
-        double span = cx[n - 2] - x0;
-        double[] ox = new double[maxPoints];
-        double[] oy = new double[maxPoints];
-        ox[0] = cx[0];
-        oy[0] = cy[0];
-        int out = 1;
-        int i = 1;
-        for (int b = 0; b < buckets && i < n - 1; b++) {
-            double limit = b == buckets - 1 ? Double.POSITIVE_INFINITY : x0 + span * (b + 1) / buckets;
-            int lo = -1;
-            int hi = -1;
-            for (; i < n - 1 && cx[i] < limit; i++) {
-                if (lo < 0 || cy[i] < cy[lo]) {
-                    lo = i;
-                }
-                if (hi < 0 || cy[i] > cy[hi]) {
-                    hi = i;
-                }
-            }
-            if (lo < 0) {
-                continue;
-            }
-            int first = Math.min(lo, hi);
-            int second = Math.max(lo, hi);
-            ox[out] = cx[first];
-            oy[out++] = cy[first];
-            if (second != first) {
-                ox[out] = cx[second];
-                oy[out++] = cy[second];
-            }
-        }
-        ox[out] = cx[n - 1];
-        oy[out++] = cy[n - 1];
-        return new Curve(c.label(), Arrays.copyOf(ox, out), Arrays.copyOf(oy, out));
-    }
-
-    /**
-     * What the chart shows for one run: the raw curve and, when {@code smoothing > 0}, the smoothed one, each in
-     * log scale if asked and decimated to {@link #MAX_POINTS}. Smoothing runs on the full curve, before
-     * decimation, and before the log (as TensorBoard does).
-     */
-    public static List<Curve> forChart(Curve raw, double smoothing, boolean log) {
-        Curve r = log ? log10(raw) : raw;
-        if (smoothing <= 0) {
-            return List.of(decimate(r, MAX_POINTS));
-        }
-        Curve s = smooth(raw, smoothing);
-        return List.of(decimate(r, MAX_POINTS), decimate(log ? log10(s) : s, MAX_POINTS));
     }
 }

@@ -77,12 +77,27 @@ public final class DatasetsScreen implements Screen {
         }
     }
 
+    /** On the background pool, not the io thread: the folder listing must not wait behind a tokenizer load. */
     private void loadTokenizer() {
         Optional<Path> config = Optional.ofNullable(context.configProperty().get());
-        TaskExecutor.fx(io).submit(() -> TokenizerLocator.find(context.workspace(), config), vm::setTokenizer,
+        TaskExecutor bg = TaskExecutor.fx(context.background());
+        bg.submit(() -> TokenizerLocator.find(context.workspace(), config), vm::setTokenizer,
                 e -> vm.setTokenizer(Optional.empty()));
-        TaskExecutor.fx(io).submit(() -> TokenizerLocator.resolution(config),
+        bg.submit(() -> TokenizerLocator.resolution(config),
                 r -> r.ifPresent(vm.minSideProperty()::set), e -> { });
+    }
+
+    /** Whether the folder is read and the thumbnails on screen are loaded (the screenshot mode waits for it). */
+    public boolean settled() {
+        return !vm.busyProperty().get() && !vm.entries().isEmpty() && thumbnails.idle();
+    }
+
+    @Override
+    public void dispose() {
+        view.stop();
+        vm.dispose();
+        thumbnails.shutdown();
+        io.shutdown();
     }
 
     @Override

@@ -89,6 +89,14 @@ final class DatasetsView {
         grid.setFocusTraversable(true);
         grid.getStyleClass().add("thumb-grid");
         grid.setId("thumb-grid");
+        // Every row has the same height; telling the flow so spares it measuring rows (which filled a hidden
+        // measuring row with cells, and so with thumbnail requests) on every layout while scrolling.
+        grid.skinProperty().addListener((obs, a, b) -> {
+            VirtualFlow<?> flow = flow();
+            if (flow != null) {
+                flow.setFixedCellSize(grid.getCellHeight() + 2 * grid.getVerticalCellSpacing());
+            }
+        });
 
         root.setTop(toolbar());
         SplitPane split = new SplitPane(gridPane(), editor());
@@ -135,11 +143,16 @@ final class DatasetsView {
         folders.setCellFactory(l -> new PathCell());
         folders.setButtonCell(new PathCell());
         folders.setPrefWidth(180);
-        vm.rootProperty().addListener((obs, a, b) -> {
+        Runnable showRoot = () -> {
+            Path b = vm.rootProperty().get();
             if (b != null && !b.equals(folders.getValue())) {
                 folders.setValue(vm.folders().contains(b) ? b : null);
             }
-        });
+        };
+        vm.rootProperty().addListener((obs, a, b) -> showRoot.run());
+        // the folder list may arrive after the dataset opened
+        // (after the combo box has taken in the new items itself)
+        vm.folders().addListener((ListChangeListener<Path>) c -> javafx.application.Platform.runLater(showRoot));
         folders.setOnAction(e -> {
             Path p = folders.getValue();
             if (p != null && !p.equals(vm.rootProperty().get())) {

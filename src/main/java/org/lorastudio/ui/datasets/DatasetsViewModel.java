@@ -47,6 +47,7 @@ import org.lorastudio.dataset.DatasetChecker;
 import org.lorastudio.dataset.DatasetItem;
 import org.lorastudio.dataset.DatasetProblem;
 import org.lorastudio.dataset.DatasetScanner;
+import org.lorastudio.dataset.ImageFormat;
 import org.lorastudio.dataset.ProblemKind;
 import org.lorastudio.dataset.TagCount;
 import org.lorastudio.dataset.TagEdit;
@@ -331,6 +332,14 @@ public final class DatasetsViewModel {
         busy.set(true);
         status.set("Scanning " + dir.getFileName() + " …");
         Path abs = dir.toAbsolutePath().normalize();
+        // First the names alone (one directory listing, milliseconds even for 10,000 files), so the grid paints
+        // placeholder cells and starts on thumbnails at once; then the scan reads every header and caption. The io
+        // executor is single-threaded, so the preview always arrives before the scan.
+        io.submit(() -> preview(abs), items -> {
+            if (gen == generation && busy.get()) {
+                showPreview(items);
+            }
+        }, error -> { }); // the scan below reports the same problem in words
         io.submit(() -> {
             CaptionStore s = CaptionStore.open(abs, Optional.empty());
             return new Opened(s, DatasetScanner.scan(s));
@@ -345,18 +354,84 @@ public final class DatasetsViewModel {
         });
     }
 
+    /** Kohya's {@code 10_cat} subfolders, which the scan reads (the scanner's rule, for the quick listing). */
+    private static final java.util.regex.Pattern REPEAT_FOLDER = java.util.regex.Pattern.compile("\\d{1,6}_.+");
+
+    /**
+     * The images of a folder by name only, in the scan's order: files with an image extension directly in it and
+     * in {@code N_name} subfolders, names starting with '.' skipped. Reads no file; a metadata file listing images
+     * elsewhere is left to the scan, which has the last word.
+     */
+    static List<DatasetItem> preview(Path dir) throws IOException {
+        java.util.TreeMap<String, DatasetItem> out = new java.util.TreeMap<>();
+        try (DirectoryStream<Path> top = Files.newDirectoryStream(dir)) {
+            for (Path p : top) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".")) {
+                    continue;
+                }
+                if (REPEAT_FOLDER.matcher(name).matches() && Files.isDirectory(p)) {
+                    try (DirectoryStream<Path> sub = Files.newDirectoryStream(p)) {
+                        for (Path q : sub) {
+                            listed(out, q, name + "/" + q.getFileName());
+                        }
+                    }
+                } else {
+                    listed(out, p, name);
+                }
+            }
+        }
+        return List.copyOf(out.values());
+    }
+
+    private static void listed(Map<String, DatasetItem> out, Path file, String name) {
+        String fileName = file.getFileName().toString();
+        if (fileName.startsWith(".")) {
+            return;
+        }
+        ImageFormat.fromFileName(fileName).ifPresent(format -> out.put(name,
+                new DatasetItem(file, name, format, 1, Optional.empty(), Optional.empty())));
+    }
+
+    /** Shows the quick listing as placeholder entries until the scan ends (editing waits for it). */
+    private void showPreview(List<DatasetItem> items) {
+        List<ImageEntry> list = new ArrayList<>(items.size());
+        for (DatasetItem item : items) {
+            list.add(ImageEntry.placeholder(item));
+        }
+        selection.clear();
+        current.set(null);
+        anchor = null;
+        entries.setAll(list);
+        status.set(items.size() + " images · reading captions …");
+    }
+
     private void opened(Opened opened, int gen) {
         store = opened.store();
         lastDataset = opened.dataset();
+        Map<Path, ImageEntry> placeholders = new HashMap<>();
+        for (ImageEntry e : entries) {
+            if (!e.isLoaded()) {
+                placeholders.put(e.image(), e);
+            }
+        }
         List<ImageEntry> list = new ArrayList<>(opened.dataset().items().size());
         for (DatasetItem item : opened.dataset().items()) {
-            list.add(new ImageEntry(item));
+            ImageEntry e = placeholders.remove(item.image());
+            if (e != null) {
+                e.fill(item);
+            } else {
+                e = new ImageEntry(item);
+            }
+            list.add(e);
         }
         selection.clear();
         conflicts.clear();
         current.set(null);
         anchor = null;
-        entries.setAll(list);
+        if (!sameEntries(list)) {
+            entries.setAll(list); // when the preview was exact, the grid keeps its cells and thumbnails
+        }
         root.set(opened.store().root());
         applyProblems(opened.dataset().problems());
         refilter();
@@ -369,6 +444,18 @@ public final class DatasetsViewModel {
         }
         updateStatus();
         runCheck(opened.dataset(), gen);
+    }
+
+    private boolean sameEntries(List<ImageEntry> list) {
+        if (list.size() != entries.size()) {
+            return false;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) != entries.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void runCheck(Dataset dataset, int gen) {
@@ -495,8 +582,8 @@ public final class DatasetsViewModel {
 
     /** Changes the selection as a click would; the clicked image goes into the editor. */
     public void select(ImageEntry entry, SelectMode mode) {
-        if (entry == null) {
-            return;
+        if (entry == null || !entry.isLoaded()) {
+            return; // a placeholder of the quick listing: its caption is not read yet
         }
         switch (mode) {
             case SINGLE -> {
@@ -527,6 +614,9 @@ public final class DatasetsViewModel {
 
     /** Selects every visible image (Ctrl+A); the editor keeps its caption. */
     public void selectAllVisible() {
+        if (busy.get()) {
+            return;
+        }
         setSelection(new ArrayList<>(visible));
     }
 

@@ -30,10 +30,13 @@ final class ImageCell extends GridCell<ImageEntry> {
     private final ThumbnailLoader thumbnails;
     private final ImageView view = new ImageView();
     private final Label name = new Label();
-    private final Label errorBadge = badge("!", "badge-error");
-    private final Label warnBadge = badge("!", "badge-warning");
-    private final Label captionBadge = badge("no caption", "badge-caption");
-    private final Label dirtyBadge = badge("●", "badge-dirty");
+    private final HBox badges = new HBox(3);
+    /** Created when first shown and only in the scene while shown: most cells never need one, and every node in
+     * a cell costs CSS work each time the grid reuses the cell for another row while scrolling. */
+    private Label errorBadge;
+    private Label warnBadge;
+    private Label captionBadge;
+    private Label dirtyBadge;
     private final Tooltip tooltip = new Tooltip();
     private final InvalidationListener stateListener = o -> refreshState();
     private final BorderPane content;
@@ -47,16 +50,14 @@ final class ImageCell extends GridCell<ImageEntry> {
         view.setFitWidth(side);
         view.setFitHeight(side);
         view.setPreserveRatio(true);
-        StackPane picture = new StackPane(view);
-        picture.getStyleClass().add("thumb-box");
-        picture.setMinSize(side, side);
-        picture.setPrefSize(side, side);
-        picture.setMaxSize(side, side);
-        HBox badges = new HBox(3, errorBadge, warnBadge, captionBadge, dirtyBadge);
         badges.setAlignment(Pos.TOP_LEFT);
         badges.setMouseTransparent(true);
         badges.setPickOnBounds(false);
-        StackPane top = new StackPane(picture, badges);
+        StackPane top = new StackPane(view, badges);
+        top.getStyleClass().add("thumb-box");
+        top.setMinSize(side, side);
+        top.setPrefSize(side, side);
+        top.setMaxSize(side, side);
         StackPane.setAlignment(badges, Pos.TOP_LEFT);
         name.setTextOverrun(OverrunStyle.CENTER_ELLIPSIS);
         name.setMaxWidth(side);
@@ -64,8 +65,15 @@ final class ImageCell extends GridCell<ImageEntry> {
         BorderPane box = new BorderPane(top);
         box.setBottom(name);
         BorderPane.setAlignment(name, Pos.CENTER);
-        setGraphic(null);
+        // The graphic stays for the cell's life and is hidden when the cell is empty: the grid's rows empty and
+        // refill every cell they reuse, and removing and re-adding a graphic re-applied CSS to the whole subtree,
+        // which was most of the time per scroll frame.
+        box.setVisible(false);
+        setGraphic(box);
         setText(null);
+        // The tooltip is built when it is about to show, not on every rebinding while scrolling.
+        tooltip.setOnShowing(e -> tooltip.setText(tooltipText()));
+        setTooltip(tooltip);
         setOnMouseClicked(e -> {
             if (bound == null || e.getButton() != MouseButton.PRIMARY) {
                 return;
@@ -86,8 +94,6 @@ final class ImageCell extends GridCell<ImageEntry> {
     private static Label badge(String text, String style) {
         Label l = new Label(text);
         l.getStyleClass().addAll("badge", style);
-        l.setManaged(false);
-        l.setVisible(false);
         return l;
     }
 
@@ -98,11 +104,10 @@ final class ImageCell extends GridCell<ImageEntry> {
             unbind();
         }
         if (empty || item == null) {
-            setGraphic(null);
-            setTooltip(null);
+            content.setVisible(false);
             return;
         }
-        setGraphic(content);
+        content.setVisible(true);
         if (bound != item) {
             bound = item;
             item.selectedProperty().addListener(stateListener);
@@ -121,7 +126,6 @@ final class ImageCell extends GridCell<ImageEntry> {
             }
         }
         refreshState();
-        setTooltip(tooltip);
     }
 
     private void unbind() {
@@ -147,21 +151,48 @@ final class ImageCell extends GridCell<ImageEntry> {
         pseudoClassStateChanged(SELECTED, e.isSelected());
         boolean errors = e.hasErrors();
         boolean warnings = !errors && !e.problems().isEmpty();
-        show(errorBadge, errors);
-        show(warnBadge, warnings);
-        show(captionBadge, e.missingCaption());
-        show(dirtyBadge, e.isDirty());
+        if (errors || warnings || e.missingCaption() || e.isDirty() || !badges.getChildren().isEmpty()) {
+            if (errors && errorBadge == null) {
+                errorBadge = badge("!", "badge-error");
+            }
+            if (warnings && warnBadge == null) {
+                warnBadge = badge("!", "badge-warning");
+            }
+            if (e.missingCaption() && captionBadge == null) {
+                captionBadge = badge("no caption", "badge-caption");
+            }
+            if (e.isDirty() && dirtyBadge == null) {
+                dirtyBadge = badge("●", "badge-dirty");
+            }
+            java.util.List<Label> shown = new java.util.ArrayList<>(4);
+            add(shown, errorBadge, errors);
+            add(shown, warnBadge, warnings);
+            add(shown, captionBadge, e.missingCaption());
+            add(shown, dirtyBadge, e.isDirty());
+            if (!badges.getChildren().equals(shown)) {
+                badges.getChildren().setAll(shown);
+            }
+        }
+    }
+
+    private static void add(java.util.List<Label> shown, Label badge, boolean on) {
+        if (on) {
+            shown.add(badge);
+        }
+    }
+
+    private String tooltipText() {
+        ImageEntry e = bound;
+        if (e == null) {
+            return "";
+        }
         StringBuilder tip = new StringBuilder(e.name());
         e.size().ifPresent(s -> tip.append("  ").append(s));
         if (!e.problems().isEmpty()) {
             tip.append('\n').append(e.problems().stream().map(DatasetProblem::message)
                     .collect(Collectors.joining("\n")));
         }
-        tooltip.setText(tip.toString());
+        return tip.toString();
     }
 
-    private static void show(Label badge, boolean on) {
-        badge.setVisible(on);
-        badge.setManaged(on);
-    }
 }

@@ -23,7 +23,9 @@ import org.lorastudio.dataset.Severity;
  * disk, and its check problems. Changed on the FX thread only (or the test thread).
  */
 public final class ImageEntry {
-    private final DatasetItem item;
+    private DatasetItem item;
+    /** False for a placeholder from the quick listing, until the scan brings its caption and size. */
+    private boolean loaded;
     private final StringProperty caption;
     private final BooleanProperty dirty = new SimpleBooleanProperty(false);
     private final BooleanProperty conflict = new SimpleBooleanProperty(false);
@@ -37,9 +39,40 @@ public final class ImageEntry {
     private String pendingText;
 
     ImageEntry(DatasetItem item) {
+        this(item, true);
+    }
+
+    private ImageEntry(DatasetItem item, boolean loaded) {
         this.item = item;
+        this.loaded = loaded;
         this.diskText = item.caption().orElse(null);
         this.caption = new SimpleStringProperty(item.captionOrEmpty());
+    }
+
+    /**
+     * A placeholder for an image the quick listing found: the grid can show its cell and thumbnail at once, while
+     * the scan still reads captions and sizes. It is never edited (the editor is disabled until the scan ends) and
+     * reports no missing caption, so no badge flashes before {@link #fill} brings the real values.
+     */
+    static ImageEntry placeholder(DatasetItem listed) {
+        return new ImageEntry(listed, false);
+    }
+
+    /** Whether the scan has filled this entry in. */
+    boolean isLoaded() {
+        return loaded;
+    }
+
+    /** Fills a placeholder in with the scanned item of the same image. */
+    void fill(DatasetItem scanned) {
+        if (loaded || !scanned.image().equals(item.image())) {
+            throw new IllegalStateException("fill() is for placeholders of the same image: " + scanned.name());
+        }
+        item = scanned;
+        loaded = true;
+        diskText = scanned.caption().orElse(null);
+        caption.set(scanned.captionOrEmpty());
+        updateDirty();
     }
 
     public Path image() {
@@ -149,7 +182,7 @@ public final class ImageEntry {
 
     /** Whether the caption is missing or blank (shown live, not from the last check). */
     public boolean missingCaption() {
-        return caption().isBlank();
+        return loaded && caption().isBlank();
     }
 
     /** Whether a side is below {@code minSide}; an unreadable size counts as not small (it is an error instead). */

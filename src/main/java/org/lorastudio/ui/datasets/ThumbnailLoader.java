@@ -92,6 +92,11 @@ final class ThumbnailLoader {
         }
     }
 
+    /** Whether no thumbnail is being made or waiting (the screenshot mode waits for it). */
+    boolean idle() {
+        return workers.getQueue().isEmpty() && workers.getActiveCount() == 0 && delivery.isEmpty();
+    }
+
     /** Requests not started yet (for the benchmark). */
     int queued() {
         return workers.getQueue().size();

@@ -65,7 +65,18 @@ public final class MarkdownRenderer {
 
     /** The HTML fragment for {@code markdown}. */
     public String html(String markdown) {
-        return renderer.render(parser.parse(markdown == null ? "" : markdown));
+        com.vladsch.flexmark.util.ast.Document doc = parser.parse(markdown == null ? "" : markdown);
+        // HTML comments (the studio's "data:begin" markers among them) are invisible in every Markdown viewer;
+        // escaping them like other raw HTML printed them as text, so they are dropped (not in code blocks)
+        List<Node> comments = new java.util.ArrayList<>();
+        for (Node n : doc.getDescendants()) {
+            if (n instanceof com.vladsch.flexmark.ast.HtmlCommentBlock
+                    || n instanceof com.vladsch.flexmark.ast.HtmlInlineComment) {
+                comments.add(n);
+            }
+        }
+        comments.forEach(Node::unlink);
+        return renderer.render(doc);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.awt.GraphicsEnvironment;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -120,6 +121,7 @@ public final class RunsScreen implements Screen {
                 case NAME -> 220;
                 case DATE -> 130;
                 case STATUS -> 95;
+                case STEPS, DURATION -> 110; // "12000/12000", "1h 40m 30s" fit
                 default -> 80;
             });
             col.setId("col-" + c.name().toLowerCase(Locale.ROOT));
@@ -139,9 +141,12 @@ public final class RunsScreen implements Screen {
         sorted.comparatorProperty().bind(table.comparatorProperty());
         table.setItems(sorted);
         table.setId("runs-table");
-        table.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
-        table.setPlaceholder(new Label("No runs yet in " + vm.runsDir()
-                + ".\nTrain one on the Train tab, or copy run folders here."));
+        table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE); // Compare takes 2-4 runs
+        Label placeholder = new Label();
+        placeholder.textProperty().bind(Bindings.when(vm.loadingProperty()).then("Reading the runs folder …")
+                .otherwise("No runs yet in " + vm.runsDir() + ".\nTrain one on the Train tab, or copy run folders "
+                        + "here."));
+        table.setPlaceholder(placeholder);
         table.setRowFactory(t -> {
             TableRow<RunRow> row = new TableRow<>() {
                 @Override
@@ -196,6 +201,12 @@ public final class RunsScreen implements Screen {
         // a disabled button shows no tooltip; wrap it so the reason is still readable on hover
         HBox resumeBox = new HBox(resume);
         Tooltip.install(resumeBox, resumeTip);
+        Button compare = button("Compare", "Compare the 2-4 selected runs (Ctrl+click or Shift+click to pick them)",
+                () -> vm.compare(List.copyOf(table.getSelectionModel().getSelectedItems())));
+        compare.setId("compare-button");
+        compare.disableProperty().bind(Bindings.createBooleanBinding(() -> !vm.canCompare(
+                table.getSelectionModel().getSelectedItems()), table.getSelectionModel().getSelectedItems(),
+                vm.onCompareProperty()));
         Button export = button("Export…", "Save the run folder as a .zip", this::export);
         export.disableProperty().bind(none);
         Button delete = button("Delete…", "Move the run folder to the workspace's .trash (Delete)", this::delete);
@@ -203,7 +214,7 @@ public final class RunsScreen implements Screen {
         delete.disableProperty().bind(none);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        ToolBar bar = new ToolBar(refresh, notes, folder, fork, resumeBox, export, delete, spacer, filter);
+        ToolBar bar = new ToolBar(refresh, notes, folder, fork, resumeBox, compare, export, delete, spacer, filter);
 
         table.setOnKeyPressed(e -> {
             if (e.getCode() == KeyCode.ENTER) {

@@ -40,6 +40,7 @@ public final class RunsViewModel {
     private final ObjectProperty<Path> selectedRun;
     private final ObjectProperty<Consumer<Path>> onOpenNotes = new SimpleObjectProperty<>(p -> { });
     private final ObjectProperty<Consumer<Path>> onResume = new SimpleObjectProperty<>();
+    private final ObjectProperty<Consumer<List<Path>>> onCompare = new SimpleObjectProperty<>();
     private Supplier<Instant> clock = Instant::now;
 
     /**
@@ -127,6 +128,24 @@ public final class RunsViewModel {
     /** True when a trainer is connected and {@code row} stopped or failed with a checkpoint to resume from. */
     public boolean canResume(RunRow row) {
         return onResume.get() != null && row != null && row.resumable();
+    }
+
+    /** Opens the Compare screen on the given runs; null (the default) until the shell connects it. */
+    public ObjectProperty<Consumer<List<Path>>> onCompareProperty() {
+        return onCompare;
+    }
+
+    /** True when the shell is connected and 2 to 4 readable runs are picked. */
+    public boolean canCompare(List<RunRow> rows) {
+        return onCompare.get() != null && rows.size() >= 2 && rows.size() <= 4
+                && rows.stream().allMatch(RunRow::readable);
+    }
+
+    /** Compares the picked runs, in the order given. */
+    public void compare(List<RunRow> rows) {
+        if (canCompare(rows)) {
+            onCompare.get().accept(rows.stream().map(RunRow::dir).toList());
+        }
     }
 
     public void resume(RunRow row) {

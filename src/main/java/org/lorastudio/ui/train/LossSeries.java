@@ -31,6 +31,18 @@ public final class LossSeries {
         size++;
     }
 
+    /** Forgets the points at {@code step} and later (the tail a resumed run trains again); steps ascend. */
+    public void truncateFrom(int step) {
+        int n = size;
+        while (n > 0 && steps[n - 1] >= step) {
+            n--;
+        }
+        if (n != size) {
+            size = n;
+            emaValid = Math.min(emaValid, n);
+        }
+    }
+
     /** Forgets every point. */
     public void clear() {
         size = 0;

@@ -88,8 +88,8 @@ public final class TrainScreen implements Screen {
     public void onShow() {
         refreshConfigs();
         Path focused = context.runProperty().get();
-        if (focused != null && !vm.isBusy()) {
-            vm.runDirProperty().set(focused); // Resume continues the run selected elsewhere (Runs, Notes)
+        if (focused != null && !vm.isBusy() && !focused.equals(vm.runDirProperty().get())) {
+            vm.open(focused); // Resume continues the run selected elsewhere (Runs, Notes); the chart shows it
         }
     }
 

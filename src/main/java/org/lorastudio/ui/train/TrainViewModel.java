@@ -24,6 +24,8 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.lorastudio.config.TrainingConfig;
+import org.lorastudio.run.MetricPoint;
+import org.lorastudio.run.MetricsLog;
 import org.lorastudio.run.RunStatus;
 import org.lorastudio.train.Trainer;
 import org.lorastudio.train.TrainingEvent;
@@ -62,6 +64,8 @@ public final class TrainViewModel {
     /** Stop pressed before the trainer existed (while loading the config); read by the trainer thread. */
     private volatile boolean stopEarly;
     private UnaryOperator<TrainingConfig> adjuster = UnaryOperator.identity();
+    /** Bumped by each open and launch, so a slow history read cannot overwrite a newer chart. */
+    private int historyGeneration;
 
     /**
      * @param workspace     where new runs go ({@code <workspace>/runs} unless the config says otherwise)
@@ -81,6 +85,43 @@ public final class TrainViewModel {
             t.setDaemon(true);
             t.start();
         };
+    }
+
+    /**
+     * Shows an existing run while idle: makes it the one Resume continues and fills the chart from its
+     * {@code metrics.jsonl}, read on a background thread. Ignored while training.
+     */
+    public void open(Path dir) {
+        if (isBusy() || dir == null) {
+            return;
+        }
+        runDir.set(dir);
+        int gen = ++historyGeneration;
+        trainerThread.execute(() -> {
+            List<MetricPoint> points = readHistory(dir);
+            ui.accept(() -> {
+                if (gen == historyGeneration && !isBusy()) {
+                    series.clear();
+                    history(points);
+                }
+            });
+        });
+    }
+
+    private static List<MetricPoint> readHistory(Path dir) {
+        try {
+            return MetricsLog.read(dir.resolve(MetricsLog.FILE_NAME));
+        } catch (RuntimeException e) {
+            return List.of(); // a damaged log shows an empty chart; the run's own screens name the damage
+        }
+    }
+
+    /** Appends logged points to the chart (before any live step of a resumed run). */
+    private void history(List<MetricPoint> points) {
+        for (MetricPoint p : points) {
+            series.add((int) p.step(), p.loss(), p.lr());
+        }
+        chartVersion.set(chartVersion.get() + 1);
     }
 
     /** Changes the loaded config before a new run starts (tests shorten the demo; the screenshot mode too). */
@@ -179,7 +220,12 @@ public final class TrainViewModel {
             fail("no run to resume", "Start a run first, or pick a stopped run on the Runs screen.");
             return;
         }
-        launch("Resuming " + target.getFileName(), () -> Trainer.resume(target));
+        launch("Resuming " + target.getFileName(), () -> {
+            // The history goes to the UI queue before the trainer exists, so it is drawn before any new step.
+            List<MetricPoint> points = readHistory(target);
+            ui.accept(() -> history(points));
+            return Trainer.resume(target);
+        });
     }
 
     /** Asks the running trainer to stop after the current step (a checkpoint is saved). */
@@ -231,6 +277,7 @@ public final class TrainViewModel {
     }
 
     private void launch(String what, TrainerFactory factory) {
+        historyGeneration++;
         series.clear();
         chartVersion.set(chartVersion.get() + 1);
         samples.clear();
@@ -310,6 +357,7 @@ public final class TrainViewModel {
                         s.runId(), s.startStep() + 1, s.totalSteps(), s.device(), s.precision(),
                         s.trainableParameters()));
             } else if (e instanceof TrainingEvent.Step s) {
+                series.truncateFrom(s.step()); // a resumed run redoes the steps logged after its checkpoint
                 series.add(s.step(), s.loss(), s.lr());
                 points = true;
                 progress.set(s.totalSteps() > 0 ? (double) s.step() / s.totalSteps() : 0);

@@ -100,7 +100,16 @@ class ScreensSmokeTest {
         List<String> keys = diff.getItems().stream().map(i -> ((CompareScreen.DiffLine) i).key()).toList();
         assertThat(keys).contains("lora_rank", "learning_rate", "epochs", "final loss");
         assertThat(robot.lookup(".table-cell.changed").queryAll()).isNotEmpty();
-        assertThat(robot.lookup(".chart-series-line").queryAll()).hasSizeGreaterThanOrEqualTo(2);
+        // the canvas chart got both runs, raw and smoothed, with every logged point (40 and 80 steps)
+        List<org.lorastudio.ui.common.CurveCanvas.Line> lines = screen.chart().canvas().currentPlot().lines();
+        assertThat(lines).hasSize(4);
+        assertThat(lines).extracting(l -> l.points().size()).containsExactlyInAnyOrder(40, 40, 80, 80);
+        assertThat(lines.get(0).color()).isNotEqualTo(lines.get(2).color());
+        assertThat(screen.chart().canvas().redraws()).isPositive();
+        robot.interact(() -> screen.viewModel().alignProperty().set(LossCurves.Align.EPOCH));
+        // aligned by epoch, the 80-step run (10 epochs) ends at x = 10
+        waitUntil(() -> screen.chart().canvas().currentPlot().lines().stream().filter(l -> l.points().size() == 80)
+                .allMatch(l -> l.points().x(79) == 10.0));
         robot.interact(() -> screen.tabs().getSelectionModel().select(2));
         waitUntil(() -> screen.noteViews().size() == 2);
     }

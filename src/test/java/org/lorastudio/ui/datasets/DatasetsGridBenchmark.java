@@ -42,6 +42,7 @@ class DatasetsGridBenchmark {
     private Path workspace;
     private Stage stage;
     private final List<StudioContext> contexts = new ArrayList<>();
+    private final List<DatasetsScreen> screens = new ArrayList<>();
 
     @Start
     void start(Stage stage) throws IOException {
@@ -71,27 +72,53 @@ class DatasetsGridBenchmark {
     }
 
     private DatasetsScreen open(FxRobot robot, String label) {
+        // the previous screen's image check would otherwise keep two cores busy during this measurement
+        robot.interact(() -> screens.forEach(DatasetsScreen::dispose));
+        contexts.forEach(StudioContext::shutdown);
         StudioContext context = new StudioContext(workspace);
         contexts.add(context);
         context.datasetProperty().set(workspace.resolve("datasets/big"));
         DatasetsScreen[] screen = new DatasetsScreen[1];
         robot.interact(() -> {
             screen[0] = new DatasetsScreen(context);
+            screens.add(screen[0]);
             stage.setScene(new Scene((Parent) screen[0].view(), 1280, 800));
             stage.show();
         });
-        long t0 = System.nanoTime();
-        robot.interact(screen[0]::onShow);
+        // times taken on the FX thread at the pulse where each state is first seen (polling from the test thread
+        // would add its own latency on a busy machine)
+        long[] seen = new long[4]; // entries listed, cells painted, their thumbnails, scan done
         DatasetsViewModel vm = screen[0].viewModel();
-        waitUntil("the scan", 120, () -> vm.entries().size() == IMAGES);
-        long scanned = System.nanoTime();
-        waitUntil("cells", 30, () -> visibleCells(robot).size() > 0);
-        long cells = System.nanoTime();
-        waitUntil("thumbnails", 120, () -> visibleCells(robot).stream().allMatch(ImageCell::hasImage));
-        long thumbs = System.nanoTime();
-        System.out.printf(Locale.ROOT, "[bench] first paint, %s cache: scan %d ms, grid cells %d ms, all %d visible "
-                        + "thumbnails %d ms%n", label, (scanned - t0) / 1_000_000, (cells - t0) / 1_000_000,
-                visibleCells(robot).size(), (thumbs - t0) / 1_000_000);
+        AnimationTimer watch = new AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                long t = System.nanoTime();
+                if (seen[0] == 0 && !vm.entries().isEmpty()) {
+                    seen[0] = t;
+                }
+                List<ImageCell> cells = visibleCells(robot);
+                if (seen[1] == 0 && !cells.isEmpty()) {
+                    seen[1] = t;
+                }
+                if (seen[2] == 0 && !cells.isEmpty() && cells.stream().allMatch(ImageCell::hasImage)) {
+                    seen[2] = t;
+                }
+                if (seen[3] == 0 && vm.entries().size() == IMAGES && !vm.busyProperty().get()) {
+                    seen[3] = t;
+                }
+            }
+        };
+        long t0 = System.nanoTime();
+        robot.interact(() -> {
+            watch.start();
+            screen[0].onShow();
+        });
+        waitUntil("first paint and scan", 180, () -> seen[2] != 0 && seen[3] != 0);
+        robot.interact(watch::stop);
+        System.out.printf(Locale.ROOT, "[bench] first paint, %s cache: folder listed %d ms, grid cells painted %d ms,"
+                        + " all %d visible thumbnails %d ms, scan (captions and sizes, editor ready) %d ms%n", label,
+                (seen[0] - t0) / 1_000_000, (seen[1] - t0) / 1_000_000, visibleCells(robot).size(),
+                (seen[2] - t0) / 1_000_000, (seen[3] - t0) / 1_000_000);
         return screen[0];
     }
 
@@ -105,11 +132,10 @@ class DatasetsGridBenchmark {
         open(robot, "cold");
         DatasetsScreen screen = open(robot, "warm");
         scroll(robot, screen, "while the image check runs (it pauses during user activity)");
-        long t = System.nanoTime();
-        waitUntil("the check", 600, () -> screen.viewModel().checkProgressProperty().get() < 0);
-        System.out.printf(Locale.ROOT, "[bench] image check of %d images finished %.1f s later%n", IMAGES,
-                (System.nanoTime() - t) / 1e9);
-        scroll(robot, screen, "after the check");
+        // the check of 10,000 images takes minutes on a busy 2-core machine; stop it for the quiet figure
+        robot.interact(screen.viewModel()::dispose);
+        Thread.sleep(1000);
+        scroll(robot, screen, "with the check stopped");
     }
 
     private void scroll(FxRobot robot, DatasetsScreen screen, String label) throws Exception {
@@ -117,6 +143,14 @@ class DatasetsGridBenchmark {
         int frames = 300;
         long[] stamps = new long[frames];
         long[] work = new long[frames];
+        // CPU time of the FX and render threads per frame: what a frame costs, whatever else loads the machine
+        // (wall-clock intervals on a shared 2-core box mostly measure waiting for a core)
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long renderId = Thread.getAllStackTraces().keySet().stream()
+                .filter(th -> th.getName().startsWith("QuantumRenderer")).mapToLong(Thread::getId).findFirst()
+                .orElse(-1);
+        long[] fxCpu = new long[frames];
+        long[] renderCpu = new long[frames];
         CountDownLatch done = new CountDownLatch(1);
         int[] n = {0};
         robot.interact(() -> new AnimationTimer() {
@@ -127,6 +161,8 @@ class DatasetsGridBenchmark {
                 flow.scrollPixels(45); // 2,700 px/s at 60 Hz: a fast mouse-wheel scroll
                 work[n[0]] = System.nanoTime() - t;
                 stamps[n[0]] = now;
+                fxCpu[n[0]] = mx.getCurrentThreadCpuTime();
+                renderCpu[n[0]] = renderId < 0 ? 0 : mx.getThreadCpuTime(renderId);
                 if (++n[0] == frames) {
                     stop();
                     done.countDown();
@@ -137,9 +173,15 @@ class DatasetsGridBenchmark {
         WaitForAsyncUtils.waitForFxEvents();
         int got = n[0];
         long[] gaps = new long[Math.max(1, got - 1)];
+        long[] fxPerFrame = new long[Math.max(1, got - 1)];
+        long[] renderPerFrame = new long[Math.max(1, got - 1)];
         for (int i = 1; i < got; i++) {
             gaps[i - 1] = stamps[i] - stamps[i - 1];
+            fxPerFrame[i - 1] = fxCpu[i] - fxCpu[i - 1];
+            renderPerFrame[i - 1] = renderCpu[i] - renderCpu[i - 1];
         }
+        System.out.printf(Locale.ROOT, "[bench] scroll %s: CPU per frame: FX thread %s; render thread %s%n", label,
+                stats(fxPerFrame), stats(renderPerFrame));
         System.out.printf(Locale.ROOT, "[bench] scroll %s: %d frames (45 px each, %d rows of %d images passed): "
                         + "frame interval %s; scroll+layout work per frame %s%n", label, got,
                 got * 45 / 180, screen.datasetsView().columns(), stats(gaps), stats(java.util.Arrays.copyOf(work,

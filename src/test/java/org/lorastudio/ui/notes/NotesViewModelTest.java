@@ -160,4 +160,12 @@ class NotesViewModelTest {
             Thread.sleep(20);
         }
     }
+
+    @Test
+    void previewHidesHtmlCommentsSuchAsTheFactMarkersButNotInCode() {
+        String html = new MarkdownRenderer().html("# Run\n\n<!-- data:begin (written by LoRA Studio) -->\n"
+                + "- **Images:** 32\n<!-- data:end -->\n\ntext <!-- inline --> more\n\n```\n<!-- kept -->\n```\n");
+        assertThat(html).doesNotContain("data:begin").doesNotContain("data:end").doesNotContain("inline")
+                .contains("<strong>Images:</strong> 32").contains("&lt;!-- kept --&gt;");
+    }
 }

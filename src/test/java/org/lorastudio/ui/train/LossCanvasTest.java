@@ -3,6 +3,7 @@ package org.lorastudio.ui.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.lorastudio.ui.common.CurveCanvas;
 
 /** The per-column reduction and the EMA, without drawing. */
 class LossCanvasTest {
@@ -12,7 +13,8 @@ class LossCanvasTest {
         for (int i = 1; i <= 100_000; i++) {
             s.add(i, i % 2 == 0 ? 1.0 : 3.0, 1e-3);
         }
-        float[] env = LossCanvas.envelope(s.stepsArray(), s.lossArray(), s.size(), 1, 100_000, 500, false);
+        float[] env = CurveCanvas.envelope(LossCanvas.points(s.stepsArray(), s.lossArray(), s.size()), 1, 100_000, 500,
+                false);
         assertThat(env).hasSize(1000);
         for (int c = 0; c < 500; c++) {
             assertThat(env[2 * c]).isEqualTo(1f);
@@ -25,7 +27,7 @@ class LossCanvasTest {
         LossSeries s = new LossSeries();
         s.add(1, 0.0, 0);
         s.add(2, 100.0, 0);
-        float[] env = LossCanvas.envelope(s.stepsArray(), s.lossArray(), s.size(), 1, 2, 2, true);
+        float[] env = CurveCanvas.envelope(LossCanvas.points(s.stepsArray(), s.lossArray(), s.size()), 1, 2, 2, true);
         assertThat(env[0]).isNaN();
         assertThat(env[2]).isEqualTo(2f);
     }

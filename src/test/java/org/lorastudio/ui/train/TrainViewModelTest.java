@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lorastudio.config.TrainingConfig;
+import org.lorastudio.run.MetricsLog;
 import org.lorastudio.run.RunStatus;
 import org.lorastudio.train.TrainingEvent;
 
@@ -63,9 +65,44 @@ class TrainViewModelTest {
 
         int stoppedAt = vm.series().step(vm.series().size() - 1);
         vm.resume(null);
-        assertThat(vm.running().get(120, TimeUnit.SECONDS)).isEqualTo(RunStatus.COMPLETED);
-        assertThat(vm.series().step(0)).isEqualTo(stoppedAt + 1);
+        assertThat(vm.running().get(300, TimeUnit.SECONDS)).isEqualTo(RunStatus.COMPLETED);
+        // the chart shows the logged history, then the resumed steps, each step once
+        assertThat(vm.series().step(0)).isEqualTo(1);
+        assertThat(vm.series().step(stoppedAt - 1)).isEqualTo(stoppedAt);
         assertThat(vm.series().step(vm.series().size() - 1)).isEqualTo(40);
+        assertThat(vm.series().size()).isEqualTo(40);
+    }
+
+    @Test
+    void openingARunFillsTheChartFromItsMetricsLog(@TempDir Path workspace) throws Exception {
+        Path run = Files.createDirectories(workspace.resolve("runs").resolve("r1"));
+        Files.writeString(run.resolve(MetricsLog.FILE_NAME),
+                "{\"step\":1,\"epoch\":1,\"loss\":0.5,\"lr\":0.001,\"seconds\":1.0,\"items_per_s\":2.0}\n"
+                        + "{\"step\":2,\"epoch\":1,\"loss\":0.25,\"lr\":0.001,\"seconds\":2.0,\"items_per_s\":2.0}\n");
+        CompletableFuture<Void> read = new CompletableFuture<>();
+        TrainViewModel vm = new TrainViewModel(workspace, r -> new Thread(r).start(), task -> {
+            task.run();
+            read.complete(null);
+        });
+        vm.open(run);
+        read.get(30, TimeUnit.SECONDS);
+        assertThat(vm.runDirProperty().get()).isEqualTo(run);
+        assertThat(vm.series().size()).isEqualTo(2);
+        assertThat(vm.series().loss(1)).isEqualTo(0.25f);
+        assertThat(vm.chartVersionProperty().get()).isPositive();
+    }
+
+    @Test
+    void aResumedRunReplacesTheStepsLoggedAfterItsCheckpoint() {
+        LossSeries s = new LossSeries();
+        for (int i = 1; i <= 10; i++) {
+            s.add(i, 1.0 / i, 0);
+        }
+        s.truncateFrom(8); // the checkpoint was at step 7
+        assertThat(s.size()).isEqualTo(7);
+        assertThat(s.step(6)).isEqualTo(7);
+        s.truncateFrom(100);
+        assertThat(s.size()).isEqualTo(7);
     }
 
     @Test

@@ -22,8 +22,8 @@ class InterruptedWritesTest {
     void removesTheLeftoversOfInterruptedWritesAndNothingElse() throws Exception {
         RunFolder run = RunFolder.create(runs, "x", "sd15", "name: x\n");
         Path dir = run.dir();
-        Path tornLora = Files.writeString(dir.resolve(".x_r4_lr1e-4_ep1.safetensors.4242.tmp"), "torn");
-        Path tornSample = Files.writeString(run.samplesDir().resolve(".step3-p0.png.8673221054187799159.tmp"), "");
+        Path tornLora = Files.writeString(dir.resolve(".x_r4_lr1e-4_ep1.safetensors.4242-1234567.tmp"), "torn");
+        Path tornSample = Files.writeString(run.samplesDir().resolve(".step3-p0.png.4242-8673221054187799159.tmp"), "");
         Path tmpCheckpoint = Files.createDirectories(run.checkpointsDir().resolve(".tmp-step-000004"));
         Files.writeString(tmpCheckpoint.resolve("lora.safetensors"), "half");
         Path halfDeleted = Files.createDirectories(run.checkpointsDir().resolve("step-000006"));

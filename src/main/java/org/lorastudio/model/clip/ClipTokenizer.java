@@ -2,6 +2,7 @@ package org.lorastudio.model.clip;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,6 +144,8 @@ public final class ClipTokenizer {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new UserException(file + " is not valid UTF-8 text; is it the merges.txt of a CLIP tokenizer?", e);
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + file, e);
         }

@@ -35,6 +35,9 @@ public final class LoraFile {
         }
     }
 
+    /** Largest rank accepted; far above any LoRA in use (kohya allows up to the layer width, at most a few 1000). */
+    public static final int MAX_RANK = 65_536;
+    private static final String[] SLOT_NAMES = {"down (A)", "up (B)", "alpha"};
     private static final Pattern KOHYA = Pattern.compile("(lora_(?:unet|te\\d?)_.+)\\.(lora_down\\.weight|lora_up\\.weight|alpha)");
     private static final Pattern DIFFUSERS = Pattern.compile(
             "(unet|text_encoder|base_model\\.model)\\.(.+?)\\.(lora_A\\.weight|lora_B\\.weight|lora\\.down\\.weight"
@@ -121,7 +124,14 @@ public final class LoraFile {
                             + " key layouts (e.g. '" + key + "'); save the LoRA in one layout");
                 }
                 format = kind;
-                parts.computeIfAbsent(name, n -> new String[3])[slot] = key;
+                String[] slots = parts.computeIfAbsent(name, n -> new String[3]);
+                if (slots[slot] != null) {
+                    // two spellings of one weight (e.g. lora_A and lora.down): using either would ignore the other
+                    throw new UserException(path.getFileName() + ": module '" + name + "' has two "
+                            + SLOT_NAMES[slot] + " tensors, '" + slots[slot] + "' and '" + key
+                            + "'; keep one of them");
+                }
+                slots[slot] = key;
             }
             if (!unknown.isEmpty()) {
                 throw new UserException(path.getFileName() + ": " + unknown.size() + " tensors are not LoRA weights"
@@ -155,10 +165,22 @@ public final class LoraFile {
                     + java.util.Arrays.toString(ds) + " and up shape " + java.util.Arrays.toString(us)
                     + ", which do not share a rank");
         }
+        // A zero-size dimension passes the byte checks (0 bytes) but leaves nothing to apply, and a rank beyond
+        // MAX_RANK would not fit the int the network sizes its layers with.
+        if (ds[0] < 1 || ds[0] > MAX_RANK || java.util.Arrays.stream(ds).anyMatch(d -> d == 0)
+                || java.util.Arrays.stream(us).anyMatch(d -> d == 0)) {
+            throw new UserException(f.path().getFileName() + ": module '" + name + "' has down shape "
+                    + java.util.Arrays.toString(ds) + " and up shape " + java.util.Arrays.toString(us)
+                    + "; the rank must be 1.." + MAX_RANK + " and no dimension may be 0");
+        }
         float alpha = ds[0];
         if (keys[2] != null) {
             float[] a = f.readFloats(keys[2]);
-            if (a.length == 1 && a[0] != 0) {
+            if (a.length != 1 || !Float.isFinite(a[0])) {
+                throw new UserException(f.path().getFileName() + ": '" + keys[2] + "' must be one finite number,"
+                        + " found " + (a.length == 1 ? String.valueOf(a[0]) : a.length + " values"));
+            }
+            if (a[0] != 0) {
                 alpha = a[0];
             }
         }

@@ -183,9 +183,19 @@ public final class ClipTokenizer {
         return content != null && content.isTextual() ? Optional.of(content.asText()) : Optional.empty();
     }
 
+    /**
+     * Reads JSON as UTF-8 text. Given a file, Jackson guesses the encoding from the first four bytes and reads a
+     * file that starts with a byte and three NULs as UTF-32, failing with an IOException (found by fuzzing).
+     */
     private static JsonNode readJson(Path file) {
-        try {
-            return JSON.readTree(file.toFile());
+        try (java.io.Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            JsonNode node = JSON.readTree(in);
+            if (node == null) {
+                throw new UserException(file + " is empty; it must hold a JSON object");
+            }
+            return node;
+        } catch (CharacterCodingException e) {
+            throw new UserException(file + " is not valid UTF-8 text; is it the right file?", e);
         } catch (JacksonException e) {
             throw new UserException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {

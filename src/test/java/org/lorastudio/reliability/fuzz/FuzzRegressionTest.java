@@ -83,6 +83,17 @@ class FuzzRegressionTest {
                 .hasMessageContaining("merges.txt is not valid UTF-8");
     }
 
+    /** The same UTF-32 guess in vocab.json gave an UncheckedIOException (found by the 100,000-input run). */
+    @Test
+    void vocabThatLooksLikeUtf32IsAClearError(@TempDir Path dir) throws Exception {
+        Path fixture = Fixtures.path("sd-tiny-a/model-diffusers/tokenizer");
+        Files.copy(fixture.resolve("merges.txt"), dir.resolve("merges.txt"));
+        Files.write(dir.resolve("vocab.json"), new byte[] {'{', 0, 0, 0, '"', 'a', '"', ':', '1', '}'});
+        assertThatThrownBy(() -> ClipTokenizer.fromFolder(dir))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("vocab.json is not valid JSON");
+    }
+
     /** Saving dropped a trailing U+3000 (stripTrailing() treats it as white space; YAML does not). */
     @Test
     void savedConfigKeepsATrailingIdeographicSpace(@TempDir Path dir) throws Exception {

@@ -238,6 +238,8 @@ final class FuzzLoop {
                 .replaceAll("\\[[^\\]]*\\]", "[..]")
                 .replaceAll("\\S+\\.(safetensors|yaml|csv|jsonl|json|txt)\\b", "<file>")
                 .replaceAll("\\(line \\d+, column \\d+\\)", "")
+                .replaceAll("(?i)\\(found:? [^)]*\\)", "(found X)")
+                .replaceAll("0x[0-9a-fA-F]+", "0xN")
                 .replaceAll("\\d+", "N");
         return s.length() > 90 ? s.substring(0, 90) + "…" : s;
     }

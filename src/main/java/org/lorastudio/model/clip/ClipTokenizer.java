@@ -135,7 +135,13 @@ public final class ClipTokenizer {
                 throw new UserException(file + ": token '" + e.getKey() + "' has id " + e.getValue()
                         + "; ids must be integers");
             }
-            vocab.put(e.getKey(), e.getValue().intValue());
+            int id = e.getValue().intValue();
+            // ids index the text encoder's embedding table, which has one row per vocabulary entry
+            if (id < 0 || id >= root.size()) {
+                throw new UserException(file + ": token '" + e.getKey() + "' has id " + id + "; ids must be 0.."
+                        + (root.size() - 1) + " (one per entry)");
+            }
+            vocab.put(e.getKey(), id);
         });
         return vocab;
     }

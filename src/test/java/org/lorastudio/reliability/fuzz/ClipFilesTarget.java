@@ -15,7 +15,8 @@ import org.lorastudio.util.UserException;
 /**
  * {@link ClipTokenizer#fromFolder} on hostile tokenizer files, as a downloaded model folder may hold. The first
  * input byte picks the file the rest replaces (even: {@code vocab.json}, odd: {@code merges.txt}); the other file
- * stays the fixture's. A tokenizer that loads must tokenize a few captions into ids its vocabulary holds.
+ * stays the fixture's. A tokenizer that loads must tokenize a few captions into ids that fit an embedding table
+ * of one row per vocabulary entry.
  */
 final class ClipFilesTarget implements FuzzTarget {
     private final Path dir;
@@ -50,7 +51,8 @@ final class ClipFilesTarget implements FuzzTarget {
         ClipTokenizer t = ClipTokenizer.fromFolder(dir);
         for (String caption : List.of("a photo of a cat", "<|endoftext|> x", "ünï 中文 !!")) {
             for (int id : t.ids(caption)) {
-                assertThat(id).isGreaterThanOrEqualTo(0);
+                // every id must fit the embedding table (one row per vocabulary entry)
+                assertThat(id).isBetween(0, t.vocabSize() - 1);
             }
             assertThat(t.encode(caption)).hasSize(ClipTokenizer.CONTEXT_LENGTH);
         }

@@ -94,6 +94,18 @@ class FuzzRegressionTest {
                 .hasMessageContaining("vocab.json is not valid JSON");
     }
 
+    /** An id past the vocabulary would index past the text encoder's embedding table at the first prompt. */
+    @Test
+    void vocabIdOutsideTheTableIsRefused(@TempDir Path dir) throws Exception {
+        Path fixture = Fixtures.path("sd-tiny-a/model-diffusers/tokenizer");
+        Files.copy(fixture.resolve("merges.txt"), dir.resolve("merges.txt"));
+        Files.writeString(dir.resolve("vocab.json"), Files.readString(fixture.resolve("vocab.json"))
+                .replace("\"!\": 0,", "\"!\": 999999,"));
+        assertThatThrownBy(() -> ClipTokenizer.fromFolder(dir))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("vocab.json: token '!' has id 999999; ids must be 0..773");
+    }
+
     /** Saving dropped a trailing U+3000 (stripTrailing() treats it as white space; YAML does not). */
     @Test
     void savedConfigKeepsATrailingIdeographicSpace(@TempDir Path dir) throws Exception {

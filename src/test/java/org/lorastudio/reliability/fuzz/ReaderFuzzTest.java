@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class ReaderFuzzTest {
     static final long INPUTS = Long.getLong("lorastudio.fuzz.inputs", 100_000);
     static final Duration BUDGET = Duration.ofSeconds(Long.getLong("lorastudio.fuzz.seconds", 8));
-    static final long MIN_INPUTS = 1_000;
+    static final long MIN_INPUTS = 250;
     static final long SEED = Long.getLong("lorastudio.fuzz.seed", 20261129L);
     static final Duration PER_INPUT = Duration.ofSeconds(5);
 

@@ -117,6 +117,16 @@ class FuzzRegressionTest {
         assertThat(again.config().name()).isEqualTo(loaded.config().name());
     }
 
+    /** LoRA refusals printed tensor names raw, so a name with a line break split the message (100,000-input run). */
+    @Test
+    void loraRefusalWithALineBreakInATensorNameStaysOnOneLine() throws Exception {
+        Path file = Corpus.folder("lora").resolve("regressions/newline-in-tensor-name.safetensors");
+        assertThatThrownBy(() -> LoraFile.read(file)).isInstanceOf(UserException.class)
+                .hasMessageStartingWith("newline-in-tensor-name.safetensors: 1 tensors are not LoRA weights")
+                .hasMessageContaining("self_at\\u000A.q_proj")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
     @Test
     void loraWithTwoSpellingsOfOneWeightIsRefused(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("two-downs.safetensors");

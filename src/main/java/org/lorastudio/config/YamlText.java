@@ -32,6 +32,9 @@ final class YamlText {
         options.setSplitLines(false);
         options.setWidth(Integer.MAX_VALUE);
         options.setAllowUnicode(true);
+        // SnakeYAML writes a string holding a non-printable character (ESC, BEL) as !!binary base64 by default,
+        // which reads back as the base64 text; escapes keep the value (found by fuzzing)
+        options.setNonPrintableStyle(DumperOptions.NonPrintableStyle.ESCAPE);
         if (doubleQuoted) {
             options.setDefaultScalarStyle(DumperOptions.ScalarStyle.DOUBLE_QUOTED);
         }

@@ -106,6 +106,23 @@ class FuzzRegressionTest {
                 .hasMessageContaining("vocab.json: token '!' has id 999999; ids must be 0..773");
     }
 
+    /**
+     * Configs the fuzzer found changing on save: a name with a line separator broke the header comment, and prompts
+     * with ESC or BEL came back as base64 ({@code !!binary}). Each must load, save and load again unchanged.
+     */
+    @Test
+    void configsThatChangedOnSaveNowSurviveIt() throws Exception {
+        Path dir = Corpus.folder("config").resolve("regressions");
+        for (String name : List.of("name-with-line-separator.yaml", "prompt-with-escape-char.yaml",
+                "prompt-with-bell-char.yaml", "name-ends-in-ideographic-space.yaml")) {
+            LoadedConfig loaded = ConfigLoader.load(dir.resolve(name));
+            // saved next to the original, as the studio's save does, so relative paths stay as written
+            LoadedConfig again = ConfigLoader.load(ConfigWriter.toYaml(loaded.config(), dir), "saved.yaml", dir,
+                    List.of());
+            assertThat(again.config()).as(name).isEqualTo(loaded.config());
+        }
+    }
+
     /** Saving dropped a trailing U+3000 (stripTrailing() treats it as white space; YAML does not). */
     @Test
     void savedConfigKeepsATrailingIdeographicSpace(@TempDir Path dir) throws Exception {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.lorastudio.config.ConfigLoader;
+import org.lorastudio.config.ConfigReport;
 import org.lorastudio.config.ConfigWriter;
 import org.lorastudio.config.LoadedConfig;
 import org.lorastudio.lora.LoraFile;
@@ -121,6 +122,20 @@ class FuzzRegressionTest {
                     List.of());
             assertThat(again.config()).as(name).isEqualTo(loaded.config());
         }
+    }
+
+    /** SnakeYAML 2.3 threw IndexOutOfBoundsException when a surrogate pair straddled its 1024-char buffer. */
+    @Test
+    void emojiAtTheParserBufferBoundaryIsRead(@TempDir Path dir) throws Exception {
+        String head = "name: x\nbase_model: m.safetensors\ntrain_data_dir: data\nsample_prompts:\n  - \"";
+        for (int pad = 1015; pad <= 1030; pad++) {
+            String prompt = "a".repeat(pad - head.length()) + "\uD83D\uDE00 cat";
+            LoadedConfig c = ConfigLoader.load(head + prompt + "\"\n", "emoji.yaml", dir, List.of());
+            assertThat(c.config().samplePrompts()).containsExactly(prompt);
+        }
+        ConfigReport report = ConfigLoader.check(Corpus.folder("config")
+                .resolve("regressions/surrogate-pair-at-1024.yaml"), List.of());
+        assertThat(report.problems()).isNotEmpty().allSatisfy(p -> assertThat(p.text()).isNotBlank());
     }
 
     /** Saving dropped a trailing U+3000 (stripTrailing() treats it as white space; YAML does not). */

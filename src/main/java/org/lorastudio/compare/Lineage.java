@@ -42,8 +42,9 @@ public final class Lineage {
         Path runsDir = run.dir().toAbsolutePath().normalize().getParent();
         RunRecord record = run.record();
         if (record.parentRunId() != null) {
-            Path dir = runsDir.resolve(record.parentRunId());
-            if (Files.isRegularFile(dir.resolve(RunRecord.FILE_NAME))) {
+            // run.json may come from someone else's runs folder: its parent id must name a sibling, not a path
+            Path dir = sibling(runsDir, record.parentRunId());
+            if (dir != null && Files.isRegularFile(dir.resolve(RunRecord.FILE_NAME))) {
                 return Optional.of(new Parent(RunFolder.open(dir), "parent run"));
             }
         }
@@ -55,6 +56,16 @@ public final class Lineage {
             }
         }
         return Optional.ofNullable(previous).map(e -> new Parent(e.folder(), "previous run with the same name"));
+    }
+
+    /** The folder {@code id} names next to the runs, or {@code null} when it is a path or not a file name. */
+    private static Path sibling(Path runsDir, String id) {
+        try {
+            Path dir = runsDir.resolve(id).normalize();
+            return runsDir.equals(dir.getParent()) ? dir : null;
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
     }
 
     /**

@@ -20,7 +20,10 @@ public final class ConfigWriter {
      */
     public static String toYaml(TrainingConfig config, Path dir) {
         StringBuilder sb = new StringBuilder();
-        sb.append("# LoRA Studio training config \"").append(config.name())
+        // YAML also ends a line at NEL, LS and PS: a name holding one would push the rest of the comment out of it
+        // (found by fuzzing)
+        String oneLineName = config.name().replaceAll("[\\r\\n\\u0085\\u2028\\u2029]", " ");
+        sb.append("# LoRA Studio training config \"").append(oneLineName)
                 .append("\" (resolved: every key is written, defaults included).\n")
                 .append("# Relative paths are relative to this file's folder. Key reference: docs/config.md or")
                 .append(" 'lorastudio config keys'.\n");

@@ -249,12 +249,35 @@ public record TrainingConfig(
     /**
      * The LoRA file name stem carrying the key settings (SPEC §5), e.g. {@code cyberpunk_r16_lr1.5e-4_ep15}, or
      * {@code ..._steps2000} when max_train_steps is set. Safe as a file name on every OS: characters other than
-     * letters, digits, {@code . _ -} become {@code _}; leading dots are dropped (no hidden files).
+     * letters, digits, {@code . _ -} become {@code _}; leading dots are dropped (no hidden files); the name part is
+     * cut to {@link #MAX_NAME_BYTES} bytes of UTF-8, because file systems limit a name to 255 bytes, not characters,
+     * and 80 CJK characters (the longest name a config allows) are 240 bytes before the settings and
+     * {@code -step<N>.safetensors} are added.
      */
     public String semanticName() {
         String safeName = name.strip().replaceAll("[^\\p{L}\\p{N}._-]+", "_").replaceAll("^[._]+|_+$", "");
+        safeName = cutUtf8(safeName, MAX_NAME_BYTES).replaceAll("_+$", "");
         String length = maxTrainSteps.map(s -> "steps" + s).orElse("ep" + epochs);
         return (safeName.isEmpty() ? "lora" : safeName) + "_r" + loraRank
                 + "_lr" + ConfigNumbers.compact(learningRate) + "_" + length;
+    }
+
+    /** Longest name part of {@link #semanticName()} in UTF-8 bytes; the settings and suffixes add at most ~70. */
+    static final int MAX_NAME_BYTES = 120;
+
+    /** The longest prefix of {@code s} whose UTF-8 form fits {@code maxBytes}, never splitting a code point. */
+    private static String cutUtf8(String s, int maxBytes) {
+        int bytes = 0;
+        int i = 0;
+        while (i < s.length()) {
+            int cp = s.codePointAt(i);
+            int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + n > maxBytes) {
+                break;
+            }
+            bytes += n;
+            i += Character.charCount(cp);
+        }
+        return s.substring(0, i);
     }
 }

@@ -1,6 +1,6 @@
 package org.lorastudio.config;
 
-import java.io.StringReader;
+import java.io.Reader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,6 +46,12 @@ final class YamlConfigReader {
         } catch (YAMLException e) {
             problems.add(ConfigProblem.error("", 0, null, null, "is not valid YAML: " + e.getMessage()));
             return new RawDocument(List.of(), problems);
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            // SnakeYAML's own bugs on odd input (e.g. an escape naming no code point) are the file's problem to
+            // the user, never a stack trace
+            problems.add(ConfigProblem.error("", 0, null, null, "cannot be read as YAML (" + e.getClass()
+                    .getSimpleName() + " in the YAML parser); look for unusual characters or escapes"));
+            return new RawDocument(List.of(), problems);
         }
         if (root == null) {
             return new RawDocument(List.of(), problems);
@@ -63,7 +69,39 @@ final class YamlConfigReader {
     static Node compose(String text) {
         LoaderOptions options = new LoaderOptions();
         options.setCodePointLimit(MAX_CHARS + 1);
-        return new Yaml(options).compose(new StringReader(text));
+        return new Yaml(options).compose(new WholeCodePoints(text));
+    }
+
+    /**
+     * Hands SnakeYAML the text without ever ending a read between the two halves of a surrogate pair: SnakeYAML 2.3
+     * throws an IndexOutOfBoundsException when an emoji straddles its 1024-character buffer (its issue 1098; found
+     * here by fuzzing), which made a valid config with an emoji at an unlucky offset unreadable.
+     */
+    private static final class WholeCodePoints extends Reader {
+        private final String text;
+        private int pos;
+
+        WholeCodePoints(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length) {
+            if (pos >= text.length()) {
+                return -1;
+            }
+            int n = Math.min(length, text.length() - pos);
+            if (n > 1 && Character.isHighSurrogate(text.charAt(pos + n - 1))) {
+                n--;
+            }
+            text.getChars(pos, pos + n, buffer, offset);
+            pos += n;
+            return n;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private static List<RawEntry> entries(MappingNode mapping, Path baseDir, List<ConfigProblem> problems) {

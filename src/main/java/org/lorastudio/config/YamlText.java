@@ -32,9 +32,19 @@ final class YamlText {
         options.setSplitLines(false);
         options.setWidth(Integer.MAX_VALUE);
         options.setAllowUnicode(true);
+        // SnakeYAML writes a string holding a non-printable character (ESC, BEL) as !!binary base64 by default,
+        // which reads back as the base64 text; escapes keep the value (found by fuzzing)
+        options.setNonPrintableStyle(DumperOptions.NonPrintableStyle.ESCAPE);
         if (doubleQuoted) {
             options.setDefaultScalarStyle(DumperOptions.ScalarStyle.DOUBLE_QUOTED);
         }
-        return new Yaml(options).dump(value).stripTrailing();
+        // Drop only the line break the dumper ends with: stripTrailing() would also eat a trailing U+3000 or other
+        // Unicode space that YAML keeps as part of a plain scalar, so the saved value would differ (found by fuzzing).
+        String dumped = new Yaml(options).dump(value);
+        int end = dumped.length();
+        while (end > 0 && (dumped.charAt(end - 1) == '\n' || dumped.charAt(end - 1) == '\r')) {
+            end--;
+        }
+        return dumped.substring(0, end);
     }
 }

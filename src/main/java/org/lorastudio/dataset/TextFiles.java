@@ -30,14 +30,22 @@ final class TextFiles {
 
     /** Reads at most {@code maxBytes}; a larger file is an error rather than an out-of-memory risk. */
     static byte[] readCapped(Path file, long maxBytes, String label) throws IOException {
+        // refuse by size first: reading maxBytes + 1 bytes to find out would allocate them all
+        if (Files.isRegularFile(file) && Files.size(file) > maxBytes) {
+            throw tooLarge(maxBytes, label);
+        }
         try (InputStream in = Files.newInputStream(file)) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (bytes.length > maxBytes) {
-                throw new UserException(label + " is larger than " + (maxBytes >> 20)
-                        + " MiB, too large for a caption or metadata file; check that it is the right file");
+                throw tooLarge(maxBytes, label);
             }
             return bytes;
         }
+    }
+
+    private static UserException tooLarge(long maxBytes, String label) {
+        return new UserException(label + " is larger than " + (maxBytes >> 20)
+                + " MiB, too large for a caption or metadata file; check that it is the right file");
     }
 
     /** Decodes strictly, stripping and remembering a leading UTF-8 BOM. */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.lorastudio.safetensors.SafeText;
 import org.lorastudio.safetensors.SafetensorsFile;
 import org.lorastudio.safetensors.TensorInfo;
 import org.lorastudio.util.UserException;
@@ -35,6 +36,9 @@ public final class LoraFile {
         }
     }
 
+    /** Largest rank accepted; far above any LoRA in use (kohya allows up to the layer width, at most a few 1000). */
+    public static final int MAX_RANK = 65_536;
+    private static final String[] SLOT_NAMES = {"down (A)", "up (B)", "alpha"};
     private static final Pattern KOHYA = Pattern.compile("(lora_(?:unet|te\\d?)_.+)\\.(lora_down\\.weight|lora_up\\.weight|alpha)");
     private static final Pattern DIFFUSERS = Pattern.compile(
             "(unet|text_encoder|base_model\\.model)\\.(.+?)\\.(lora_A\\.weight|lora_B\\.weight|lora\\.down\\.weight"
@@ -117,22 +121,30 @@ public final class LoraFile {
                     continue;
                 }
                 if (format != null && format != kind) {
-                    throw new UserException(path.getFileName() + ": mixes " + format + " and " + kind
+                    throw refuse(path.getFileName() + ": mixes " + format + " and " + kind
                             + " key layouts (e.g. '" + key + "'); save the LoRA in one layout");
                 }
                 format = kind;
-                parts.computeIfAbsent(name, n -> new String[3])[slot] = key;
+                String[] slots = parts.computeIfAbsent(name, n -> new String[3]);
+                if (slots[slot] != null) {
+                    // two spellings of one weight (e.g. lora_A and lora.down): using either would ignore the other
+                    throw refuse(path.getFileName() + ": module '" + name + "' has two "
+                            + SLOT_NAMES[slot] + " tensors, '" + slots[slot] + "' and '" + key
+                            + "'; keep one of them");
+                }
+                slots[slot] = key;
             }
             if (!unknown.isEmpty()) {
-                throw new UserException(path.getFileName() + ": " + unknown.size() + " tensors are not LoRA weights"
-                        + " (first: " + String.join(", ", unknown.subList(0, Math.min(5, unknown.size())))
+                throw refuse(path.getFileName() + ": " + unknown.size() + " tensors are not LoRA weights"
+                        + " (first: " + String.join(", ", unknown.subList(0, Math.min(5, unknown.size())).stream()
+                                .map(SafeText::quote).toList())
                         + "); is this a LoRA file?");
             }
             if (parts.isEmpty()) {
-                throw new UserException(path.getFileName() + ": contains no LoRA weights");
+                throw refuse(path.getFileName() + ": contains no LoRA weights");
             }
             if (parts.keySet().stream().anyMatch(n -> n.startsWith("lora_te1_") || n.startsWith("lora_te2_"))) {
-                throw new UserException(path.getFileName() + ": this is an SDXL LoRA (lora_te1_/lora_te2_ keys);"
+                throw refuse(path.getFileName() + ": this is an SDXL LoRA (lora_te1_/lora_te2_ keys);"
                         + " LoRA Studio handles Stable Diffusion 1.5-family models");
             }
             Map<String, ModuleWeights> modules = new LinkedHashMap<>();
@@ -143,22 +155,42 @@ public final class LoraFile {
         }
     }
 
+    /**
+     * A refusal naming the file, on one line: tensor names come from the file and may hold line breaks or terminal
+     * escapes (found by fuzzing), which {@link SafeText#oneLine} makes visible instead.
+     */
+    private static UserException refuse(String message) {
+        return new UserException(SafeText.oneLine(message));
+    }
+
     private static ModuleWeights moduleWeights(SafetensorsFile f, String name, String[] keys) throws IOException {
         if (keys[0] == null || keys[1] == null) {
-            throw new UserException(f.path().getFileName() + ": module '" + name + "' has "
+            throw refuse(f.path().getFileName() + ": module '" + name + "' has "
                     + (keys[0] == null ? "no down (A)" : "no up (B)") + " weight");
         }
         long[] ds = f.info(keys[0]).shape();
         long[] us = f.info(keys[1]).shape();
         if (ds.length < 2 || us.length < 2 || us[1] != ds[0]) {
-            throw new UserException(f.path().getFileName() + ": module '" + name + "' has down shape "
+            throw refuse(f.path().getFileName() + ": module '" + name + "' has down shape "
                     + java.util.Arrays.toString(ds) + " and up shape " + java.util.Arrays.toString(us)
                     + ", which do not share a rank");
+        }
+        // A zero-size dimension passes the byte checks (0 bytes) but leaves nothing to apply, and a rank beyond
+        // MAX_RANK would not fit the int the network sizes its layers with.
+        if (ds[0] < 1 || ds[0] > MAX_RANK || java.util.Arrays.stream(ds).anyMatch(d -> d == 0)
+                || java.util.Arrays.stream(us).anyMatch(d -> d == 0)) {
+            throw refuse(f.path().getFileName() + ": module '" + name + "' has down shape "
+                    + java.util.Arrays.toString(ds) + " and up shape " + java.util.Arrays.toString(us)
+                    + "; the rank must be 1.." + MAX_RANK + " and no dimension may be 0");
         }
         float alpha = ds[0];
         if (keys[2] != null) {
             float[] a = f.readFloats(keys[2]);
-            if (a.length == 1 && a[0] != 0) {
+            if (a.length != 1 || !Float.isFinite(a[0])) {
+                throw refuse(f.path().getFileName() + ": '" + keys[2] + "' must be one finite number,"
+                        + " found " + (a.length == 1 ? String.valueOf(a[0]) : a.length + " values"));
+            }
+            if (a[0] != 0) {
                 alpha = a[0];
             }
         }

@@ -79,9 +79,10 @@ public record RunId(String value) implements Comparable<RunId> {
         if (s.isEmpty()) {
             return "run";
         }
+        // Windows reads "aux.txt" as the device AUX too, so the mark goes on the stem: "aux_.txt", "con_".
         int dot = s.indexOf('.');
         String stem = dot < 0 ? s : s.substring(0, dot);
-        return WINDOWS_RESERVED.contains(stem) ? s + "_" : s;
+        return WINDOWS_RESERVED.contains(stem) ? stem + "_" + s.substring(stem.length()) : s;
     }
 
     private static String trimSeparators(String s) {

@@ -1,7 +1,9 @@
 package org.lorastudio.safetensors;
 
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
@@ -165,7 +167,10 @@ public final class SafetensorsFile implements Closeable {
         checkUtf8(path, header);
         Map<String, String> metadata = new LinkedHashMap<>();
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
-        try (JsonParser p = JSON.createParser(header)) {
+        // Parse from a UTF-8 Reader, never from the bytes: given bytes, Jackson guesses the encoding from the first
+        // four, and a header that starts with '{' and three NULs would be read as UTF-32 (found by fuzzing).
+        try (JsonParser p = JSON.createParser(new InputStreamReader(new ByteArrayInputStream(header),
+                StandardCharsets.UTF_8))) {
             new HeaderReader(path, p).read(tensors, metadata);
         } catch (StreamConstraintsException e) {
             String problem = e.getOriginalMessage().contains("nesting depth")

@@ -74,7 +74,7 @@ class RunIdTest {
     void windowsDeviceNamesAreAvoided() {
         assertThat(RunId.sanitizeName("CON")).isEqualTo("con_");
         assertThat(RunId.sanitizeName("nul")).isEqualTo("nul_");
-        assertThat(RunId.sanitizeName("Com1.txt")).isEqualTo("com1.txt_");
+        assertThat(RunId.sanitizeName("Com1.txt")).isEqualTo("com1_.txt");
         assertThat(RunId.sanitizeName("console")).isEqualTo("console");
     }
 

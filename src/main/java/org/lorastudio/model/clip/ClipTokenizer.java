@@ -2,6 +2,7 @@ package org.lorastudio.model.clip;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,7 +135,13 @@ public final class ClipTokenizer {
                 throw new UserException(file + ": token '" + e.getKey() + "' has id " + e.getValue()
                         + "; ids must be integers");
             }
-            vocab.put(e.getKey(), e.getValue().intValue());
+            int id = e.getValue().intValue();
+            // ids index the text encoder's embedding table, which has one row per vocabulary entry
+            if (id < 0 || id >= root.size()) {
+                throw new UserException(file + ": token '" + e.getKey() + "' has id " + id + "; ids must be 0.."
+                        + (root.size() - 1) + " (one per entry)");
+            }
+            vocab.put(e.getKey(), id);
         });
         return vocab;
     }
@@ -143,6 +150,8 @@ public final class ClipTokenizer {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new UserException(file + " is not valid UTF-8 text; is it the merges.txt of a CLIP tokenizer?", e);
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + file, e);
         }
@@ -180,9 +189,19 @@ public final class ClipTokenizer {
         return content != null && content.isTextual() ? Optional.of(content.asText()) : Optional.empty();
     }
 
+    /**
+     * Reads JSON as UTF-8 text. Given a file, Jackson guesses the encoding from the first four bytes and reads a
+     * file that starts with a byte and three NULs as UTF-32, failing with an IOException (found by fuzzing).
+     */
     private static JsonNode readJson(Path file) {
-        try {
-            return JSON.readTree(file.toFile());
+        try (java.io.Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            JsonNode node = JSON.readTree(in);
+            if (node == null) {
+                throw new UserException(file + " is empty; it must hold a JSON object");
+            }
+            return node;
+        } catch (CharacterCodingException e) {
+            throw new UserException(file + " is not valid UTF-8 text; is it the right file?", e);
         } catch (JacksonException e) {
             throw new UserException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {

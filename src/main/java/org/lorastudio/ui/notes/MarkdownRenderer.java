@@ -17,6 +17,7 @@ import com.vladsch.flexmark.parser.Parser;
 import com.vladsch.flexmark.util.ast.Node;
 import com.vladsch.flexmark.util.data.MutableDataSet;
 import com.vladsch.flexmark.util.html.MutableAttributes;
+import com.vladsch.flexmark.util.sequence.Escaping;
 import org.jetbrains.annotations.NotNull;
 
 /**
@@ -29,7 +30,10 @@ import org.jetbrains.annotations.NotNull;
 public final class MarkdownRenderer {
     /** Link targets rendered as text only (flexmark's SUPPRESSED_LINKS). */
     static final String SUPPRESSED_LINKS = "(?i)\\s*(javascript|vbscript|data|livescript):.*";
-    private static final Pattern REMOTE = Pattern.compile("(?i)^\\s*(([a-z][a-z0-9+.-]*:)?//|(https?|ftp):).*");
+    /** Another machine: a scheme then two slashes (file://host too), two slashes or backslashes alone, http, ftp. */
+    private static final Pattern REMOTE = Pattern.compile("(?is)(([a-z][a-z0-9+.-]*:)?[/\\\\]{2}|(https?|ftp|wss?):).*");
+    /** Schemes that run script when a browser follows them, as checked on the browser's reading of a URL. */
+    private static final Pattern SCRIPT = Pattern.compile("(?is)(javascript|vbscript|data|livescript):.*");
     static final String BLOCKED_ALT = "remote image not loaded";
 
     private static final String CSS = """
@@ -58,7 +62,7 @@ public final class MarkdownRenderer {
         renderer = HtmlRenderer.builder(o).attributeProviderFactory(new IndependentAttributeProviderFactory() {
             @Override
             public @NotNull AttributeProvider apply(@NotNull LinkResolverContext context) {
-                return MarkdownRenderer::blockRemoteImages;
+                return MarkdownRenderer::sanitize;
             }
         }).build();
     }
@@ -91,16 +95,38 @@ public final class MarkdownRenderer {
                 + html(markdown) + "</body></html>";
     }
 
-    private static void blockRemoteImages(Node node, AttributablePart part, MutableAttributes attributes) {
+    /**
+     * Drops remote image sources and script links. SUPPRESSED_LINKS alone misses {@code java&#9;script:}, which a
+     * browser reads as {@code javascript:} (found by the hostile-notes test), so every URL is judged in the form a
+     * browser resolves it: see {@link #browserForm}.
+     */
+    private static void sanitize(Node node, AttributablePart part, MutableAttributes attributes) {
         // flexmark passes an image's attributes as its LINK part
         if (node instanceof Image || node instanceof ImageRef) {
             String src = attributes.getValue("src");
-            if (src != null && REMOTE.matcher(src).matches()) {
+            if (src != null && (REMOTE.matcher(browserForm(src)).matches() || isScript(src))) {
                 attributes.remove("src");
                 attributes.replaceValue("alt", BLOCKED_ALT);
                 attributes.replaceValue("title", BLOCKED_ALT);
             }
+        } else if (attributes.contains("href") && SCRIPT.matcher(browserForm(attributes.getValue("href"))).matches()) {
+            attributes.remove("href");
         }
+    }
+
+    /** A script URL; {@code data:image/...} is an inline picture, which the policy allows. */
+    private static boolean isScript(String url) {
+        String u = browserForm(url);
+        return SCRIPT.matcher(u).matches() && !u.regionMatches(true, 0, "data:image/", 0, 11);
+    }
+
+    /**
+     * A URL as a browser reads its scheme (WHATWG URL parsing): character references decoded, tabs and line breaks
+     * anywhere removed, control characters and spaces at either end trimmed.
+     */
+    static String browserForm(String url) {
+        String s = Escaping.unescapeHtml(url).replaceAll("[\\t\\n\\r]", "");
+        return s.replaceAll("^[\\x00-\\x20]+|[\\x00-\\x20]+$", "");
     }
 
     private static String escapeAttr(String s) {

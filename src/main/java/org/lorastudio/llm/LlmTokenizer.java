@@ -16,6 +16,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.lorastudio.util.UserException;
+import org.lorastudio.util.TextFiles;
 
 /**
  * A Hugging Face {@code tokenizer.json} through DJL's {@code ai.djl.huggingface:tokenizers} (the Rust library via
@@ -70,7 +71,7 @@ public final class LlmTokenizer implements AutoCloseable {
         Path cfg = folder.resolve("tokenizer_config.json");
         if (Files.isRegularFile(cfg)) {
             try {
-                config = JSON.readTree(cfg.toFile());
+                config = JSON.readTree(TextFiles.readUtf8(cfg));
             } catch (JacksonException e) {
                 throw new UserException(cfg + " is not valid JSON: " + e.getOriginalMessage(), e);
             } catch (IOException e) {

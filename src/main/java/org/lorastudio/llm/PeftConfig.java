@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.lorastudio.config.TrainingConfig;
 import org.lorastudio.util.UserException;
+import org.lorastudio.util.TextFiles;
 
 /**
  * The fields of peft's {@code LoraConfig} ({@code adapter_config.json}, FORMATS §4.2) that LoRA Studio reads and
@@ -68,7 +69,7 @@ public record PeftConfig(int r, double loraAlpha, List<String> targetModules, Op
         }
         JsonNode root;
         try {
-            root = JSON.readTree(file.toFile());
+            root = JSON.readTree(TextFiles.readUtf8(file));
         } catch (JacksonException e) {
             throw new UserException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JacksonException;
 import org.lorastudio.util.AtomicFiles;
 import org.lorastudio.util.UserException;
+import org.lorastudio.util.TextFiles;
 
 /**
  * What a run trained on, item by item ({@value #FILE_NAME} in the run folder, written before step 1): each image's
@@ -123,7 +124,7 @@ public record DatasetSnapshot(@JsonProperty("items") List<Item> items) {
             return Optional.empty();
         }
         try {
-            return Optional.of(Json.MAPPER.readValue(file.toFile(), DatasetSnapshot.class));
+            return Optional.of(Json.MAPPER.readValue(TextFiles.readUtf8(file), DatasetSnapshot.class));
         } catch (JacksonException e) {
             throw new UserException(file + " is damaged (" + e.getOriginalMessage() + "); delete it to resume on"
                     + " the data set as it is now");

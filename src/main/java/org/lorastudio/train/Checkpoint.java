@@ -24,6 +24,7 @@ import org.lorastudio.safetensors.SafetensorsWriter;
 import org.lorastudio.util.AtomicFiles;
 import org.lorastudio.util.FaultPoints;
 import org.lorastudio.util.UserException;
+import org.lorastudio.util.TextFiles;
 
 /**
  * A resumable training state in {@code checkpoints/step-NNNNNN/}: the LoRA weights in float32 ({@code lora.safetensors}),
@@ -104,7 +105,7 @@ public final class Checkpoint {
 
     public static State readState(Path dir) throws IOException {
         try {
-            return JSON.readValue(dir.resolve(STATE).toFile(), State.class);
+            return JSON.readValue(TextFiles.readUtf8(dir.resolve(STATE)), State.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new UserException(dir.resolve(STATE) + " is damaged (" + e.getOriginalMessage()
                     + "); delete that checkpoint folder to resume from the one before");

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.lorastudio.util.UserException;
+import org.lorastudio.util.TextFiles;
 
 /**
  * The fields of transformers' {@code CLIPTextConfig} that shape the text encoder. Missing fields take the SD1.5
@@ -70,7 +71,7 @@ public record ClipTextConfig(int vocabSize, int hiddenSize, int intermediateSize
         }
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(file.toFile());
+            root = new ObjectMapper().readTree(TextFiles.readUtf8(file));
         } catch (JacksonException e) {
             throw new UserException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {

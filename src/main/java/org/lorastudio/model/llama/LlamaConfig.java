@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.lorastudio.util.UserException;
+import org.lorastudio.util.TextFiles;
 
 /**
  * The fields of transformers' {@code LlamaConfig} (also {@code MistralConfig}, {@code Qwen2Config}) that shape the
@@ -101,7 +102,7 @@ public record LlamaConfig(String modelType, int vocabSize, int hiddenSize, int i
                     + " with config.json, model.safetensors (or shards) and tokenizer.json.");
         }
         try {
-            return fromJson(JSON.readTree(file.toFile()), file.toString());
+            return fromJson(JSON.readTree(TextFiles.readUtf8(file)), file.toString());
         } catch (JacksonException e) {
             throw new UserException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {

@@ -28,6 +28,7 @@ import org.lorastudio.nn.Weights;
 import org.lorastudio.safetensors.DType;
 import org.lorastudio.safetensors.SafetensorsFile;
 import org.lorastudio.util.UserException;
+import org.lorastudio.util.TextFiles;
 
 /**
  * transformers' {@code LlamaForCausalLM} (and the Mistral / Qwen2 variants, see {@link LlamaConfig}): {@code model}
@@ -133,7 +134,7 @@ public final class LlamaForCausalLM extends Module {
         if (Files.isRegularFile(index)) {
             JsonNode map;
             try {
-                map = JSON.readTree(index.toFile()).path("weight_map");
+                map = JSON.readTree(TextFiles.readUtf8(index)).path("weight_map");
             } catch (JacksonException e) {
                 throw new UserException(index + " is not valid JSON: " + e.getOriginalMessage(), e);
             } catch (IOException e) {

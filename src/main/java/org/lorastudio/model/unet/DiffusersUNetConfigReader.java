@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import org.lorastudio.model.unet.UNetConfig.DownBlockType;
 import org.lorastudio.model.unet.UNetConfig.UpBlockType;
 import org.lorastudio.util.UserException;
+import org.lorastudio.util.TextFiles;
 
 /**
  * Reads a diffusers {@code unet/config.json} into a {@link UNetConfig}. Missing fields take the defaults of
@@ -86,7 +87,7 @@ final class DiffusersUNetConfigReader {
     static UNetConfig read(Path file) throws IOException {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(file.toFile());
+            root = new ObjectMapper().readTree(TextFiles.readUtf8(file));
         } catch (JsonProcessingException e) {
             throw new UserException(file + " is not valid JSON: " + e.getOriginalMessage());
         }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.lorastudio.util.UserException;
+import org.lorastudio.util.TextFiles;
 
 /**
  * The fields of diffusers' {@code AutoencoderKL} config that shape the SD1.x VAE (FORMATS §2.2). Missing fields take
@@ -75,7 +76,7 @@ public record VaeConfig(int inChannels, int outChannels, List<Integer> blockOutC
                     + "(e.g. the vae/ folder of a diffusers model).");
         }
         try {
-            return fromJson(new ObjectMapper().readTree(file.toFile()), file.toString());
+            return fromJson(new ObjectMapper().readTree(TextFiles.readUtf8(file)), file.toString());
         } catch (JacksonException e) {
             throw new UserException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {

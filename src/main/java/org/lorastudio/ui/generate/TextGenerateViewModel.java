@@ -36,6 +36,7 @@ import org.lorastudio.llm.PeftAdapter;
 import org.lorastudio.llm.PromptTemplates;
 import org.lorastudio.llm.TextGenerator;
 import org.lorastudio.util.UserException;
+import org.lorastudio.util.TextFiles;
 
 /**
  * The Generate screen in text mode (SPEC §7, issue 7): a language-model folder, an optional PEFT adapter (the
@@ -415,7 +416,7 @@ public final class TextGenerateViewModel {
             return false;
         }
         try {
-            JsonNode n = JSON.readTree(config.toFile());
+            JsonNode n = JSON.readTree(TextFiles.readUtf8(config));
             if (n.has("_class_name")) {
                 return false; // a diffusers component (unet/, vae/)
             }

@@ -125,7 +125,7 @@ public final class CompareScreen implements Screen {
         return runList.getCheckModel().getCheckedItems().size();
     }
 
-    LossChart chart() {
+    public LossChart chart() {
         return chart;
     }
 

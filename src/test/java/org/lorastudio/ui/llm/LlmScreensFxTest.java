@@ -178,7 +178,9 @@ class LlmScreensFxTest {
         assertThat(r.diff().rows()).extracting(ConfigDiff.Row::key).contains("name", "lora_rank", "learning_rate")
                 .doesNotContain("model_type", "target_modules");
         assertThat(screen.viewModel().curves()).hasSize(2).allSatisfy(c -> assertThat(c).isNotEmpty());
-        assertThat(robot.lookup(".chart-series-line").queryAll()).hasSizeGreaterThanOrEqualTo(2);
+        // both runs drawn on the canvas chart (raw and smoothed lines per run)
+        waitUntil("the compare chart lines", 20, () -> screen.chart().canvas().currentPlot().lines().size() >= 2);
+        assertThat(screen.chart().canvas().currentPlot().lines()).allSatisfy(l -> assertThat(l.points().size()).isPositive());
         assertThat(r.sampleSteps()).containsExactly(2L, 4L);
 
         showSamples(robot);

@@ -28,6 +28,7 @@ public final class DriftBench {
             for (int i = 1; i <= totalSteps; i++) {
                 rig.step();
                 if (i % every == 0 || i == totalSteps) {
+                    System.gc(); // comparable JVM figures at every sample (see MemoryProbe)
                     MemoryProbe.LiveTensors live = MemoryProbe.liveTensors(rig.manager);
                     last = MemoryProbe.nativeMb();
                     lastRss = MemoryProbe.rssMb();

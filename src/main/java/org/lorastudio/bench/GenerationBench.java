@@ -83,6 +83,7 @@ public final class GenerationBench {
             if (countOps) {
                 OpProfile.Counts ops = OpProfile.measure(step);
                 row.put("ops_per_step", ops.topLevel());
+                row.put("backward_nodes_per_step", ops.backwardNodes());
                 row.put("ops_per_step_nested", ops.all());
                 row.put("op_time_ms", ops.topLevelMs());
             }

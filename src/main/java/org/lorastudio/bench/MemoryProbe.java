@@ -14,9 +14,11 @@ import org.lorastudio.util.ProcessMemory;
  * The memory figures of a benchmark. libtorch allocates with malloc, so no allocator counter is reachable from Java;
  * two honest stand-ins are reported instead:
  * <ul>
- *   <li><b>native</b> = resident set ({@code VmRSS}) minus the JVM's committed heap and non-heap memory. Committed
- *   is at least what the JVM has resident, so this is a lower bound on what libtorch (and other native code)
- *   holds; its <em>drift</em> over thousands of steps is what a native leak shows up in.</li>
+ *   <li><b>native</b> = resident set ({@code VmRSS}) minus the JVM's <em>used</em> heap and non-heap memory. The
+ *   JVM also keeps freed heap pages resident, so this is an upper bound on what libtorch (and other native code)
+ *   holds (the other obvious choice, minus <em>committed</em> memory, went to 0 whenever the heap had committed
+ *   more than it touched). Samples of a series are taken right after a GC so they are comparable; a native leak
+ *   shows up as drift between them.</li>
  *   <li><b>live tensors</b> = the arrays still open in the DJL manager tree (count and bytes): a leak of Java-side
  *   handles (ops attaching to a weight's manager, FORMATS §8) shows up here even before it is large.</li>
  * </ul>
@@ -53,14 +55,20 @@ public final class MemoryProbe {
         return (m.getHeapMemoryUsage().getCommitted() + m.getNonHeapMemoryUsage().getCommitted()) / MB;
     }
 
-    /** Resident memory not committed by the JVM (see the class comment), in MB. */
-    public static long nativeMb() {
-        return Math.max(0, rssMb() - jvmCommittedMb());
+    /** Heap + non-heap memory the JVM uses now, in MB. */
+    public static long jvmUsedMb() {
+        MemoryMXBean m = ManagementFactory.getMemoryMXBean();
+        return (m.getHeapMemoryUsage().getUsed() + m.getNonHeapMemoryUsage().getUsed()) / MB;
     }
 
-    /** Peak resident memory minus the JVM's committed memory now, in MB. */
+    /** Resident memory not used by the JVM (an upper bound on native memory, see the class comment), in MB. */
+    public static long nativeMb() {
+        return Math.max(0, rssMb() - jvmUsedMb());
+    }
+
+    /** Peak resident memory minus the JVM's used memory now, in MB (an upper bound, like {@link #nativeMb()}). */
     public static long peakNativeMb() {
-        return Math.max(0, peakRssMb() - jvmCommittedMb());
+        return Math.max(0, peakRssMb() - jvmUsedMb());
     }
 
     /** Open arrays in {@code root}'s manager tree and their bytes. */

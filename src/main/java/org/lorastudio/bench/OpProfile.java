@@ -24,12 +24,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class OpProfile {
     /**
-     * @param topLevel   top-level aten ops (≈ JNI op calls from Java, plus backward ops started by autograd)
-     * @param all        every aten event, nested ones included
-     * @param topLevelMs summed wall time of the top-level ops (time spent inside libtorch)
-     * @param top        the most frequent top-level op names with their counts
+     * @param topLevel      top-level aten ops: the op calls made from Java through JNI (forward, loss, optimizer)
+     * @param backwardNodes autograd nodes run by the backward pass (each runs a few nested aten ops)
+     * @param all           every aten event, nested ones included
+     * @param topLevelMs    summed wall time of the top-level ops (time spent inside libtorch from Java's calls)
+     * @param top           the most frequent top-level op names with their counts
      */
-    public record Counts(long topLevel, long all, double topLevelMs, Map<String, Long> top) {
+    public record Counts(long topLevel, long backwardNodes, long all, double topLevelMs, Map<String, Long> top) {
     }
 
     private OpProfile() {
@@ -57,22 +58,23 @@ public final class OpProfile {
     static Counts parse(Path trace) throws IOException {
         JsonNode root = new ObjectMapper().readTree(trace.toFile());
         JsonNode events = root.isArray() ? root : root.path("traceEvents");
-        List<Event> ops = new ArrayList<>();
+        List<Event> all = new ArrayList<>();
         for (JsonNode e : events) {
-            String name = e.path("name").asText("");
-            if (!"X".equals(e.path("ph").asText("X")) || !name.startsWith("aten::")) {
-                continue;
+            if ("X".equals(e.path("ph").asText("X")) && e.has("dur")) {
+                all.add(new Event(e.path("name").asText(""), e.path("tid").asLong(), e.path("ts").asDouble(),
+                        e.path("dur").asDouble()));
             }
-            ops.add(new Event(name, e.path("tid").asLong(), e.path("ts").asDouble(), e.path("dur").asDouble()));
         }
-        ops.sort(Comparator.comparingLong(Event::tid).thenComparingDouble(Event::ts)
+        all.sort(Comparator.comparingLong(Event::tid).thenComparingDouble(Event::ts)
                 .thenComparing(Comparator.comparingDouble(Event::dur).reversed()));
         long top = 0;
+        long backward = 0;
+        long aten = 0;
         double topMs = 0;
         Map<String, Long> byName = new HashMap<>();
-        Deque<Double> open = new ArrayDeque<>(); // end times of the enclosing ops on the current thread
+        Deque<Double> open = new ArrayDeque<>(); // end times of the enclosing events on the current thread
         long tid = Long.MIN_VALUE;
-        for (Event e : ops) {
+        for (Event e : all) {
             if (e.tid() != tid) {
                 open.clear();
                 tid = e.tid();
@@ -80,16 +82,24 @@ public final class OpProfile {
             while (!open.isEmpty() && open.peek() <= e.ts()) {
                 open.pop();
             }
+            boolean isAten = e.name().startsWith("aten::");
+            if (isAten) {
+                aten++;
+            }
             if (open.isEmpty()) {
-                top++;
-                topMs += e.dur() / 1000.0;
-                byName.merge(e.name(), 1L, Long::sum);
+                if (isAten) {
+                    top++;
+                    topMs += e.dur() / 1000.0;
+                    byName.merge(e.name(), 1L, Long::sum);
+                } else if (e.name().startsWith("autograd::engine::evaluate_function")) {
+                    backward++;
+                }
             }
             open.push(e.ts() + e.dur());
         }
         Map<String, Long> most = new java.util.LinkedHashMap<>();
         byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
                 .forEach(en -> most.put(en.getKey(), en.getValue()));
-        return new Counts(top, ops.size(), Stats.round(topMs), most);
+        return new Counts(top, backward, aten, Stats.round(topMs), most);
     }
 }

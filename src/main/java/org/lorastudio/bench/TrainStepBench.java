@@ -124,11 +124,16 @@ public final class TrainStepBench {
             row.put("step_peak_mb", peak - rig.rssAfterModelMb);
             row.put("peak_native_mb", peakNative);
             row.put("native_mb", MemoryProbe.nativeMb());
+            MemoryEstimate est = MemoryEstimate.forUNet(rig.unet.config(), 0, c.batch(), c.latent(), c.targets(),
+                    c.rank(), 4, c.checkpointing(), 2);
+            row.put("estimate_step_mb", est.stepBytes() >> 20);
+            row.put("estimate_total_mb", est.totalBytes() >> 20);
             row.put("live_tensors", live.count());
             row.put("live_tensor_mb", Stats.round(live.mb()));
             if (countOps) {
                 OpProfile.Counts ops = OpProfile.measure(rig::step);
                 row.put("ops_per_step", ops.topLevel());
+                row.put("backward_nodes_per_step", ops.backwardNodes());
                 row.put("ops_per_step_nested", ops.all());
                 row.put("op_time_ms", ops.topLevelMs());
                 row.put("top_ops", ops.top());

@@ -9,7 +9,8 @@ import java.util.function.Consumer;
 /**
  * The cheap cases, in one process (peaks are reset per case): the sd-tiny-a UNet training step without, with
  * block and with per-layer gradient checkpointing; generation in fp32 and fp16; latent caching over the demo data
- * set; and the 5,000-step native-memory drift run. Every case prints its own JSON line as soon as it is done.
+ * set; and the 5,000-step native-memory drift run (after 1,000 unsampled warm-up steps). Every case prints its
+ * own JSON line as soon as it is done.
  */
 public final class BenchSuite {
     private BenchSuite() {
@@ -30,7 +31,7 @@ public final class BenchSuite {
         out.accept(GenerationBench.run(tiny.withPrecision(UNetCase.Precision.FP16), true));
         out.accept(DataLoadBench.run(Path.of("workspace/datasets/demo"), Path.of("models/demo/vae"), 64, 3));
         if (driftSteps > 0) {
-            out.accept(DriftBench.run(tinyTrain(0, 1), driftSteps, Math.max(1, driftSteps / 10), out));
+            out.accept(DriftBench.run(tinyTrain(1000, 1), driftSteps, Math.max(1, driftSteps / 10), out));
         }
     }
 }

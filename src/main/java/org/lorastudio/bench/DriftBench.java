@@ -8,7 +8,9 @@ import java.util.function.Consumer;
 /**
  * Runs thousands of tiny training steps and samples memory every {@code every} steps: resident, native (resident
  * minus the JVM's committed memory, see {@link MemoryProbe}) and the live tensors in the manager tree. A last row
- * gives the drift from the first sample to the last, in percent; per-step scoping should keep it near zero.
+ * gives the drift from the first sample to the last, in percent; per-step scoping should keep it near zero. The
+ * case's {@code warmup} steps run before step 1 and are not sampled (the first hundreds of steps grow the process
+ * while the JIT compiles and the allocator settles, which is not a leak).
  */
 public final class DriftBench {
     private DriftBench() {
@@ -25,6 +27,10 @@ public final class DriftBench {
         long lastLive = -1;
         long t0 = System.nanoTime();
         try (TrainStepBench.Rig rig = new TrainStepBench.Rig(c)) {
+            for (int i = 0; i < c.warmup(); i++) {
+                rig.step();
+            }
+            t0 = System.nanoTime();
             for (int i = 1; i <= totalSteps; i++) {
                 rig.step();
                 if (i % every == 0 || i == totalSteps) {
@@ -55,6 +61,7 @@ public final class DriftBench {
         row.put("case", "drift");
         TrainStepBench.describe(row, c, -1, -1);
         row.remove("params");
+        row.put("warmup_steps", c.warmup());
         row.put("steps", totalSteps);
         row.put("sample_every", every);
         row.put("native_first_mb", first);

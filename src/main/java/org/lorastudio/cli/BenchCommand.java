@@ -75,7 +75,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "libtorch intra-op threads (default: the cores, or LORASTUDIO_THREADS)")
     Integer threads;
 
-    @Option(names = "--warmup", defaultValue = "1")
+    @Option(names = "--warmup", defaultValue = "1", description = "untimed steps first (drift: unsampled steps)")
     int warmup;
 
     @Option(names = "--steps", defaultValue = "3", description = "timed steps (the suite: tiny-case steps, default 50)")
@@ -127,7 +127,7 @@ final class BenchCommand implements Callable<Integer> {
             case "generate" -> print.accept(GenerationBench.run(unetCase(), ops));
             case "data" -> print.accept(DataLoadBench.run(dataset, vae, resolution, Math.max(1, steps)));
             case "drift" -> {
-                UNetCase c = unetConfig == null && "sd15".equals(unet) ? BenchSuite.tinyTrain(0, 1) : unetCase();
+                UNetCase c = unetConfig == null && "sd15".equals(unet) ? BenchSuite.tinyTrain(warmup, 1) : unetCase();
                 print.accept(DriftBench.run(c, driftSteps, driftEvery, print));
             }
             default -> throw new UserException("bench --case " + benchCase + ": expected train, generate, data or"

@@ -15,7 +15,8 @@ import org.lorastudio.testing.Fixtures;
 
 /**
  * The memory estimate against measured CPU peaks. Tolerances: the whole-process peak of the full SD 1.5 UNet step
- * within ±5 %, the step's own part (peak minus the loaded model) within ±20 %; the tiny model, where the runtime
+ * within ±5 %, the step's own part (peak minus the loaded model) within ±15 % (the per-mode factors were fitted on
+ * these same rows, so this guards the model against drifting from them rather than proving it elsewhere); the tiny model, where the runtime
  * term is nearly everything, within ±50 % of the process peak measured here, in this JVM.
  */
 class MemoryEstimateTest {
@@ -31,6 +32,8 @@ class MemoryEstimateTest {
         "32, 1, none, 4538, 1059",
         "32, 1, blocks, 4129, 652",
         "32, 1, layers, 3933, 457",
+        "32, 2, none, 5670, 2192",
+        "32, 2, layers, 4326, 848",
     })
     void sd15EstimateMatchesRecordedPeaks(int latent, int batch, String mode, long peakMb, long stepMb) {
         MemoryEstimate e = MemoryEstimate.forUNet(UNetConfig.sd15(), 0, batch, latent, List.of("attentions"), 8, 4,
@@ -38,7 +41,7 @@ class MemoryEstimateTest {
         System.out.printf("[estimate] %s: total %d MB (measured %d), step %d MB (measured %d)%n", e.describe(),
                 e.totalBytes() >> 20, peakMb, e.stepBytes() >> 20, stepMb);
         assertThat((double) (e.totalBytes() >> 20)).isCloseTo(peakMb, within(0.05 * peakMb));
-        assertThat((double) (e.stepBytes() >> 20)).isCloseTo(stepMb, within(0.20 * stepMb));
+        assertThat((double) (e.stepBytes() >> 20)).isCloseTo(stepMb, within(0.15 * stepMb));
     }
 
     @Test
@@ -69,6 +72,7 @@ class MemoryEstimateTest {
         long batch2 = MemoryEstimate.forUNet(sd, 0, 2, 64, List.of("attentions"), 8, 4,
                 UNetCase.Checkpointing.NONE, 2).activationBytes();
         assertThat(layers).isLessThan(blocks);
+        assertThat(MemoryEstimate.calibration(UNetCase.Checkpointing.LAYERS)).isGreaterThan(1);
         assertThat(blocks).isLessThan(none);
         assertThat(batch2).isEqualTo(2 * none);
         long fp16 = MemoryEstimate.forUNet(sd, 0, 1, 64, List.of("attentions"), 8, 2,
@@ -83,8 +87,8 @@ class MemoryEstimateTest {
         MemoryEstimate e = MemoryEstimate.of(cfg).orElseThrow();
         assertThat(e.weightsBytes()).isPositive();
         assertThat(e.totalBytes()).isEqualTo(e.runtimeBytes() + e.weightsBytes() + e.loraBytes()
-                + e.activationBytes() + e.workspaceBytes());
-        assertThat(e.describe()).startsWith("≈ ").contains("weights", "LoRA/optimizer", "activations", "workspace", "runtime",
+                + e.activationBytes());
+        assertThat(e.describe()).startsWith("≈ ").contains("weights", "LoRA/optimizer", "activations", "runtime",
                 "batch " + cfg.batchSize());
     }
 

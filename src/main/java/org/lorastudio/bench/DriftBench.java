@@ -34,10 +34,10 @@ public final class DriftBench {
             for (int i = 1; i <= totalSteps; i++) {
                 rig.step();
                 if (i % every == 0 || i == totalSteps) {
-                    System.gc(); // comparable JVM figures at every sample (see MemoryProbe)
-                    MemoryProbe.LiveTensors live = MemoryProbe.liveTensors(rig.manager);
-                    last = MemoryProbe.nativeMb();
+                    // one RSS reading per sample; no forced GC (a full GC's own native buffers showed up as spikes)
                     lastRss = MemoryProbe.rssMb();
+                    last = Math.max(0, lastRss - MemoryProbe.jvmUsedMb());
+                    MemoryProbe.LiveTensors live = MemoryProbe.liveTensors(rig.manager);
                     lastLive = live.count();
                     if (first < 0) {
                         first = last;

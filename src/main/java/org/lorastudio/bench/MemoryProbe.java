@@ -17,8 +17,7 @@ import org.lorastudio.util.ProcessMemory;
  *   <li><b>native</b> = resident set ({@code VmRSS}) minus the JVM's <em>used</em> heap and non-heap memory. The
  *   JVM also keeps freed heap pages resident, so this is an upper bound on what libtorch (and other native code)
  *   holds (the other obvious choice, minus <em>committed</em> memory, went to 0 whenever the heap had committed
- *   more than it touched). Samples of a series are taken right after a GC so they are comparable; a native leak
- *   shows up as drift between them.</li>
+ *   more than it touched). A native leak shows up as drift between the samples of a series.</li>
  *   <li><b>live tensors</b> = the arrays still open in the DJL manager tree (count and bytes): a leak of Java-side
  *   handles (ops attaching to a weight's manager, FORMATS §8) shows up here even before it is large.</li>
  * </ul>

@@ -3,29 +3,21 @@ package org.lorastudio.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.lorastudio.lora.LoraNetwork;
-import org.lorastudio.lora.LoraTargets;
-import org.lorastudio.model.unet.CheckpointedForward;
-import org.lorastudio.model.unet.UNet2DConditionModel;
-import org.lorastudio.model.unet.UNetConfig;
-import org.lorastudio.train.AdamW;
-import org.lorastudio.train.Losses;
-import org.lorastudio.util.ProcessMemory;
+import org.lorastudio.bench.BenchSuite;
+import org.lorastudio.bench.DataLoadBench;
+import org.lorastudio.bench.DriftBench;
+import org.lorastudio.bench.GenerationBench;
+import org.lorastudio.bench.TrainStepBench;
+import org.lorastudio.bench.UNetCase;
+import org.lorastudio.runtime.NativeThreads;
+import org.lorastudio.util.UserException;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,17 +25,29 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code bench}: times LoRA training steps of a UNet with random weights (SD 1.5 by default, or any diffusers
- * {@code unet/config.json}) and prints one JSON line with the step time (median, min, max) and peak resident
- * memory. Peak memory is per process, so compare settings (e.g. gradient checkpointing) in separate runs.
+ * {@code bench}: speed and memory benchmarks (org.lorastudio.bench), one JSON line per case. See
+ * docs/performance.md for the figures and the exact commands that reproduce them.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark a UNet LoRA training step (random weights); prints one JSON line.")
+        description = {"Benchmark training steps, generation, data loading and memory drift; one JSON line per case.",
+                "`bench --suite` runs every cheap case (sd-tiny-a); see docs/performance.md."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--unet-config", paramLabel = "FILE", description = "diffusers unet/config.json (default: SD 1.5)")
+    @Option(names = "--suite", description = "run all cheap cases (tiny UNet, generation, data loading, drift)")
+    boolean suite;
+
+    @Option(names = "--case", defaultValue = "train", description = "train, generate, data or drift (default: train)")
+    String benchCase;
+
+    @Option(names = "--drift", description = "same as --case drift")
+    boolean drift;
+
+    @Option(names = "--unet", defaultValue = "sd15", description = "sd15 or tiny (the sd-tiny-a / demo UNet)")
+    String unet;
+
+    @Option(names = "--unet-config", paramLabel = "FILE", description = "diffusers unet/config.json (overrides --unet)")
     Path unetConfig;
 
     @Option(names = "--batch", defaultValue = "1")
@@ -58,86 +62,106 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--targets", defaultValue = "attentions", split = ",")
     List<String> targets;
 
-    @Option(names = "--warmup", defaultValue = "1")
-    int warmup;
+    @Option(names = "--precision", defaultValue = "fp32", description = "fp32, or fp16 (generation only)")
+    String precision;
 
-    @Option(names = "--steps", defaultValue = "3")
-    int steps;
-
-    @Option(names = "--threads", description = "libtorch intra-op threads (default: the engine's choice)")
-    Integer threads;
-
-    @Option(names = "--gradient-checkpointing")
-    boolean checkpointing;
+    @Option(names = "--gradient-checkpointing", arity = "0..1", fallbackValue = "blocks", defaultValue = "none",
+            description = "none, blocks or layers (the flag alone = blocks)")
+    String checkpointing;
 
     @Option(names = "--attention-chunk", defaultValue = "0", description = "attention query chunk (0 = off)")
     int chunk;
 
+    @Option(names = "--threads", description = "libtorch intra-op threads (default: the cores, or LORASTUDIO_THREADS)")
+    Integer threads;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "untimed steps first (drift: unsampled steps)")
+    int warmup;
+
+    @Option(names = "--steps", defaultValue = "3", description = "timed steps (the suite: tiny-case steps, default 50)")
+    int steps;
+
+    @Option(names = "--ops", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "count native ops in one extra profiled step (default on)")
+    boolean ops;
+
+    @Option(names = "--drift-steps", defaultValue = "5000")
+    int driftSteps;
+
+    @Option(names = "--drift-every", defaultValue = "500")
+    int driftEvery;
+
+    @Option(names = "--dataset", defaultValue = "workspace/datasets/demo")
+    Path dataset;
+
+    @Option(names = "--vae", defaultValue = "models/demo/vae")
+    Path vae;
+
+    @Option(names = "--resolution", defaultValue = "64")
+    int resolution;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        if (threads != null) {
-            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
-        }
-        UNetConfig cfg = unetConfig == null ? UNetConfig.sd15() : UNetConfig.fromDiffusersJson(unetConfig);
-        long rssBefore = ProcessMemory.peakResidentBytes().orElse(-1);
-        List<Double> times = new ArrayList<>();
-        try (NDManager m = NDManager.newBaseManager()) {
-            UNet2DConditionModel unet = new UNet2DConditionModel(cfg);
-            unet.setAttentionQueryChunk(chunk);
-            Engine.getInstance().setRandomSeed(0);
-            for (var p : unet.namedParameters().values()) {
-                p.set(m.randomNormal(0f, 0.02f, p.shape(), DataType.FLOAT32));
+        ObjectMapper json = new ObjectMapper();
+        Consumer<Map<String, Object>> print = row -> {
+            try {
+                out.println(json.writeValueAsString(row));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-            long weightsRss = ProcessMemory.residentBytes().orElse(-1);
-            LoraNetwork net = LoraNetwork.create(LoraTargets.resolve(unet, LoraTargets.UNET, targets), rank, rank, m,
-                    new Random(1));
-            net.setTrainable(true);
-            net.attach();
-            int ctxDim = cfg.crossAttentionDim().get(0);
-            try (AdamW adam = new AdamW(AdamW.DEFAULTS)) {
-                for (int i = 0; i < warmup + steps; i++) {
-                    long t0 = System.nanoTime();
-                    try (NDManager sm = m.newSubManager();
-                         GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray x = sm.randomNormal(new Shape(batch, cfg.inChannels(), latent, latent));
-                        NDArray t = sm.create(new long[batch]).add(500);
-                        NDArray ctx = sm.randomNormal(new Shape(batch, 77, ctxDim));
-                        NDArray noise = sm.randomNormal(x.getShape());
-                        if (checkpointing) {
-                            CheckpointedForward cf = unet.forwardCheckpointed(x, t, ctx, false);
-                            gc.backward(Losses.mse(cf.output(), noise));
-                            cf.backward();
-                        } else {
-                            gc.backward(Losses.mse(unet.forward(x, t, ctx), noise));
-                        }
-                    }
-                    adam.step(net.namedArrays(), 1e-4);
-                    if (i >= warmup) {
-                        times.add((System.nanoTime() - t0) / 1e6);
-                    }
-                }
-            }
-            double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("case", "unet_lora_train_step");
-            row.put("unet", unetConfig == null ? "sd15" : unetConfig.toString());
-            row.put("params", unet.parameterCount());
-            row.put("lora_params", net.parameterCount());
-            row.put("batch", batch);
-            row.put("latent", latent);
-            row.put("rank", rank);
-            row.put("gradient_checkpointing", checkpointing);
-            row.put("attention_chunk", chunk);
-            row.put("step_ms", Map.of("median", sorted[sorted.length / 2], "min", sorted[0],
-                    "max", sorted[sorted.length - 1]));
-            row.put("items_per_s", batch * 1000.0 / sorted[sorted.length / 2]);
-            row.put("rss_after_weights_mb", weightsRss / 1048576);
-            row.put("peak_rss_mb", ProcessMemory.peakResidentBytes().orElse(-1) / 1048576);
-            row.put("threads", threads == null ? Runtime.getRuntime().availableProcessors() : threads);
-            out.println(new ObjectMapper().writeValueAsString(row));
             out.flush();
+        };
+        NativeThreads.configureDefaults();
+        if (threads != null) {
+            NativeThreads.setIntraOp(threads);
+        }
+        if (suite) {
+            BenchSuite.run(spec.commandLine().getParseResult().hasMatchedOption("--steps") ? steps : 50,
+                    driftSteps, print);
+            return 0;
+        }
+        String kind = drift ? "drift" : benchCase.toLowerCase(Locale.ROOT);
+        switch (kind) {
+            case "train" -> print.accept(TrainStepBench.run(unetCase(), ops));
+            case "generate" -> print.accept(GenerationBench.run(unetCase(), ops));
+            case "data" -> print.accept(DataLoadBench.run(dataset, vae, resolution, Math.max(1, steps)));
+            case "drift" -> {
+                UNetCase c = unetConfig == null && "sd15".equals(unet) ? BenchSuite.tinyTrain(warmup, 1) : unetCase();
+                print.accept(DriftBench.run(c, driftSteps, driftEvery, print));
+            }
+            default -> throw new UserException("bench --case " + benchCase + ": expected train, generate, data or"
+                    + " drift");
         }
         return 0;
+    }
+
+    private UNetCase unetCase() {
+        Path config;
+        String name;
+        if (unetConfig != null) {
+            config = unetConfig;
+            name = unetConfig.toString();
+        } else if ("tiny".equals(unet) || "sd-tiny-a".equals(unet)) {
+            config = UNetCase.DEMO_UNET;
+            name = "sd-tiny-a";
+        } else if ("sd15".equals(unet)) {
+            config = null;
+            name = "sd15";
+        } else {
+            throw new UserException("bench --unet " + unet + ": expected sd15 or tiny (or give --unet-config FILE)");
+        }
+        return new UNetCase(name, config, batch, latent, rank, targets, parse(UNetCase.Precision.class, precision,
+                "--precision"), parse(UNetCase.Checkpointing.class, checkpointing, "--gradient-checkpointing"), chunk,
+                warmup, steps);
+    }
+
+    private static <E extends Enum<E>> E parse(Class<E> type, String value, String option) {
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserException("bench " + option + " " + value + ": expected one of "
+                    + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
+        }
     }
 }

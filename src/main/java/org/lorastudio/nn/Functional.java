@@ -2,8 +2,14 @@ package org.lorastudio.nn;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
@@ -29,16 +35,49 @@ public final class Functional {
         return x.div(scalar(x, s));
     }
 
-    /** A 0-d tensor of {@code s} in {@code x}'s type, held in memory libtorch owns (a clone of DJL's scalar). */
+    /**
+     * A 0-d tensor of {@code s} in {@code x}'s type and device, held in memory libtorch owns. Constants are cached
+     * (they never change, and autograd only reads them), which saves two native calls and a Java buffer per use: the
+     * attention scale and every LoRA layer's scale run on each forward pass. The cache is bounded; past it a fresh
+     * clone is made as before.
+     */
     private static NDArray scalar(NDArray x, float s) {
-        NDArray blob = x.getManager().create(s);
-        NDArray typed = blob.getDataType() == x.getDataType() ? blob : blob.toType(x.getDataType(), false);
+        ScalarKey key = new ScalarKey(Float.floatToIntBits(s), x.getDataType(), x.getDevice());
+        NDArray cached = SCALARS.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        if (SCALARS.size() >= MAX_SCALARS) {
+            return freshScalar(x.getManager(), x.getDataType(), s);
+        }
+        return SCALARS.computeIfAbsent(key, k -> {
+            NDArray c = freshScalar(constants(k.device()), k.type(), s);
+            NDScope.unregister(c); // a caller's scope must not close a shared constant
+            return c;
+        });
+    }
+
+    private static NDArray freshScalar(NDManager manager, DataType type, float s) {
+        NDArray blob = manager.create(s);
+        NDArray typed = blob.getDataType() == type ? blob : blob.toType(type, false);
         NDArray owned = typed.duplicate();
         if (typed != blob) {
             typed.close();
         }
         blob.close();
         return owned;
+    }
+
+    private record ScalarKey(int bits, DataType type, Device device) {
+    }
+
+    private static final int MAX_SCALARS = 512;
+    private static final Map<ScalarKey, NDArray> SCALARS = new ConcurrentHashMap<>();
+    private static final Map<Device, NDManager> CONSTANTS = new ConcurrentHashMap<>();
+
+    /** A manager per device for the cached constants; it lives as long as the process. */
+    private static NDManager constants(Device device) {
+        return CONSTANTS.computeIfAbsent(device, d -> NDManager.newBaseManager(d));
     }
 
     /** SiLU / swish: x·sigmoid(x). */

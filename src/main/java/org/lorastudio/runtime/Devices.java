@@ -49,6 +49,7 @@ public final class Devices {
 
     /** Number of CUDA devices the engine sees (0 with the bundled CPU libtorch). */
     public static int gpuCount() {
+        NativeThreads.configureDefaults(); // before the engine starts, if this is the first use
         return Engine.getInstance().getGpuCount();
     }
 

@@ -1,10 +1,14 @@
 package org.lorastudio.model.unet;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -17,8 +21,13 @@ import ai.djl.pytorch.jni.JniUtils;
  * Σ sum(output · grad(output)) through it, which accumulates the LoRA weights' gradients and the gradients of the
  * segment's inputs (skip connections collect theirs from every consumer, since leaf gradients accumulate). Peak
  * memory then holds one segment's activations instead of the whole network's, for about one extra forward pass.
+ *
+ * <p>Segments are whole blocks, or (finer) single layers: each resnet, each transformer and each resampler. Finer
+ * segments keep more boundary tensors but far smaller recompute peaks. Each segment's recompute runs in its own
+ * {@link NDScope}, and once a segment is done its outputs (and their accumulated gradients) are released, since
+ * every consumer of them came later in the forward pass and so was processed earlier.
  */
-public final class CheckpointedForward {
+public final class CheckpointedForward implements Segments {
     private record Segment(List<NDArray> inputs, Function<List<NDArray>, List<NDArray>> body,
                            List<NDArray> outputs) {
     }
@@ -41,15 +50,18 @@ public final class CheckpointedForward {
     }
 
     /** Runs {@code body} without autograd and records it; its outputs become gradient-collecting leaves. */
-    List<NDArray> run(List<NDArray> inputs, Function<List<NDArray>, List<NDArray>> body) {
+    @Override
+    public List<NDArray> run(List<NDArray> inputs, Function<List<NDArray>, List<NDArray>> body) {
         boolean prev = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         List<NDArray> outs;
-        try {
+        try (NDScope scope = new NDScope()) { // frees what the body creates outside its layers' own scopes
             outs = body.apply(inputs);
+            outs.forEach(NDScope::unregister);
         } finally {
             JniUtils.setGradMode(prev);
         }
+        outs.forEach(NDScope::register);
         for (NDArray o : outs) {
             o.setRequiresGradient(true);
         }
@@ -88,20 +100,25 @@ public final class CheckpointedForward {
         try {
             for (int i = segments.size() - 1; i >= 0; i--) {
                 Segment s = segments.get(i);
-                List<NDArray> outs = s.body().apply(s.inputs());
-                NDArray objective = null;
-                java.util.Set<NDArray> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-                for (int k = 0; k < outs.size(); k++) {
-                    NDArray leaf = s.outputs().get(k);
-                    // a block can return one tensor twice (its output is also its last skip): count its gradient once
-                    if (!leaf.hasGradient() || !seen.add(leaf)) {
-                        continue;
+                try (NDScope scope = new NDScope()) {
+                    List<NDArray> outs = s.body().apply(s.inputs());
+                    NDArray objective = null;
+                    Set<NDArray> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+                    for (int k = 0; k < outs.size(); k++) {
+                        NDArray leaf = s.outputs().get(k);
+                        // a block can return one tensor twice (its output is also its last skip): count it once
+                        if (!leaf.hasGradient() || !seen.add(leaf)) {
+                            continue;
+                        }
+                        NDArray term = outs.get(k).mul(leaf.getGradient()).sum();
+                        objective = objective == null ? term : objective.add(term);
                     }
-                    NDArray term = outs.get(k).mul(leaf.getGradient()).sum();
-                    objective = objective == null ? term : objective.add(term);
+                    if (objective != null) {
+                        backwardIfTracked(objective, objective.onesLike());
+                    }
                 }
-                if (objective != null) {
-                    backwardIfTracked(objective, objective.onesLike());
+                if (i < segments.size() - 1) { // the last output is the caller's; the others are consumed by now
+                    s.outputs().forEach(NDArray::close);
                 }
             }
             if (contextLeaf != contextSource && contextLeaf.hasGradient()) {

@@ -34,16 +34,18 @@ public final class CrossAttnDownBlock2D extends UNetDownBlock {
     }
 
     @Override
-    public Output forward(NDArray hidden, NDArray temb, NDArray context) {
+    Output forward(NDArray hidden, NDArray temb, NDArray context, Segments seg) {
         List<NDArray> skips = new ArrayList<>();
         NDArray h = hidden;
         for (int i = 0; i < resnets.size(); i++) {
-            h = resnets.get(i).forward(h, temb);
-            h = attentions.get(i).forward(h, context);
+            ResnetBlock2D resnet = resnets.get(i);
+            Transformer2DModel attention = attentions.get(i);
+            h = seg.one(List.of(h, temb), in -> resnet.forward(in.get(0), in.get(1)));
+            h = seg.one(List.of(h), in -> attention.forward(in.get(0), context));
             skips.add(h);
         }
         for (Downsample2D down : downsamplers) {
-            h = down.forward(h);
+            h = seg.one(List.of(h), in -> down.forward(in.get(0)));
             skips.add(h);
         }
         return new Output(h, skips);

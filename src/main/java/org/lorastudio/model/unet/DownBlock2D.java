@@ -28,15 +28,15 @@ public final class DownBlock2D extends UNetDownBlock {
     }
 
     @Override
-    public Output forward(NDArray hidden, NDArray temb, NDArray context) {
+    Output forward(NDArray hidden, NDArray temb, NDArray context, Segments seg) {
         List<NDArray> skips = new ArrayList<>();
         NDArray h = hidden;
         for (ResnetBlock2D resnet : resnets) {
-            h = resnet.forward(h, temb);
+            h = seg.one(List.of(h, temb), in -> resnet.forward(in.get(0), in.get(1)));
             skips.add(h);
         }
         for (Downsample2D down : downsamplers) {
-            h = down.forward(h);
+            h = seg.one(List.of(h), in -> down.forward(in.get(0)));
             skips.add(h);
         }
         return new Output(h, skips);

@@ -142,6 +142,20 @@ public final class UNet2DConditionModel extends Module {
      */
     public CheckpointedForward forwardCheckpointed(NDArray sample, NDArray timesteps, NDArray encoderHiddenStates,
                                                    boolean contextNeedsGrad) {
+        return forwardCheckpointed(sample, timesteps, encoderHiddenStates, contextNeedsGrad, false);
+    }
+
+    /**
+     * Gradient checkpointing with segments of one block each ({@code perLayer} false) or of one layer each
+     * ({@code perLayer} true: every resnet, transformer, down- and upsampler is its own segment, and the time
+     * embedding is a boundary tensor computed once). Per-layer segments recompute the same work but hold only one
+     * layer's activations at a time; the price is more boundary tensors, which are small next to the activations.
+     */
+    public CheckpointedForward forwardCheckpointed(NDArray sample, NDArray timesteps, NDArray encoderHiddenStates,
+                                                   boolean contextNeedsGrad, boolean perLayer) {
+        if (perLayer) {
+            return forwardPerLayer(sample, timesteps, encoderHiddenStates, contextNeedsGrad);
+        }
         Shape s = sample.getShape();
         CheckpointedForward cf = new CheckpointedForward(encoderHiddenStates, contextNeedsGrad);
         NDArray ctx = cf.context();
@@ -189,6 +203,43 @@ public final class UNet2DConditionModel extends Module {
             }).get(0);
         }
         cf.setOutput(h);
+        return cf;
+    }
+
+    private CheckpointedForward forwardPerLayer(NDArray sample, NDArray timesteps, NDArray encoderHiddenStates,
+                                                boolean contextNeedsGrad) {
+        Shape s = sample.getShape();
+        CheckpointedForward cf = new CheckpointedForward(encoderHiddenStates, contextNeedsGrad);
+        NDArray ctx = cf.context();
+        NDArray t = batchTimesteps(timesteps, s.get(0));
+        DataType dt = sample.getDataType();
+        List<NDArray> first = cf.run(List.of(sample), in -> List.of(
+                convIn.forward(config.centerInputSample() ? in.get(0).mul(2).sub(1) : in.get(0)),
+                timeEmbedding.forward(timeProj.forward(t).toType(dt, false))));
+        NDArray h = first.get(0);
+        NDArray emb = first.get(1);
+        List<NDArray> skips = new ArrayList<>();
+        skips.add(h);
+        for (UNetDownBlock down : downBlocks) {
+            UNetDownBlock.Output o = down.forward(h, emb, ctx, cf);
+            h = o.hidden();
+            skips.addAll(o.skips());
+        }
+        h = midBlock.forward(h, emb, ctx, cf);
+        int overallUpFactor = 1 << (upBlocks.size() - 1);
+        boolean forwardUpsampleSize = s.get(2) % overallUpFactor != 0 || s.get(3) % overallUpFactor != 0;
+        for (int i = 0; i < upBlocks.size(); i++) {
+            UNetUpBlock up = upBlocks.get(i);
+            List<NDArray> own = new ArrayList<>(skips.subList(skips.size() - up.numResnets(), skips.size()));
+            skips.subList(skips.size() - up.numResnets(), skips.size()).clear();
+            long[] upsampleSize = null;
+            if (i < upBlocks.size() - 1 && forwardUpsampleSize) {
+                Shape next = skips.get(skips.size() - 1).getShape();
+                upsampleSize = new long[] {next.get(2), next.get(3)};
+            }
+            h = up.forward(h, own, emb, ctx, upsampleSize, cf);
+        }
+        cf.setOutput(cf.one(List.of(h), in -> convOut.forward(Functional.silu(convNormOut.forward(in.get(0))))));
         return cf;
     }
 

@@ -26,5 +26,10 @@ public abstract class UNetDownBlock extends Module {
      * @param temb    (B, T) time embedding
      * @param context (B, S, D) encoder hidden states (unused by blocks without attention)
      */
-    public abstract Output forward(NDArray hidden, NDArray temb, NDArray context);
+    public final Output forward(NDArray hidden, NDArray temb, NDArray context) {
+        return forward(hidden, temb, context, Segments.DIRECT);
+    }
+
+    /** The same forward with every layer run through {@code segments} (per-layer gradient checkpointing). */
+    abstract Output forward(NDArray hidden, NDArray temb, NDArray context, Segments segments);
 }

@@ -1,5 +1,7 @@
 package org.lorastudio.model.unet;
 
+import java.util.List;
+
 import ai.djl.ndarray.NDArray;
 import org.lorastudio.model.unet.UNetConfig.ResnetSpec;
 import org.lorastudio.model.unet.UNetConfig.TransformerSpec;
@@ -30,8 +32,12 @@ public final class UNetMidBlock2DCrossAttn extends Module {
      * @return (B, C, H, W)
      */
     public NDArray forward(NDArray hidden, NDArray temb, NDArray context) {
-        NDArray h = resnets.get(0).forward(hidden, temb);
-        h = attentions.get(0).forward(h, context);
-        return resnets.get(1).forward(h, temb);
+        return forward(hidden, temb, context, Segments.DIRECT);
+    }
+
+    NDArray forward(NDArray hidden, NDArray temb, NDArray context, Segments seg) {
+        NDArray h = seg.one(List.of(hidden, temb), in -> resnets.get(0).forward(in.get(0), in.get(1)));
+        h = seg.one(List.of(h), in -> attentions.get(0).forward(in.get(0), context));
+        return seg.one(List.of(h, temb), in -> resnets.get(1).forward(in.get(0), in.get(1)));
     }
 }

@@ -22,6 +22,12 @@ public abstract class UNetUpBlock extends Module {
      * @param upsampleSize {H', W'} for the upsampler, or null for ×2
      * @return (B, Cout, H', W') (or (B, Cout, H, W) in the last block, which has no upsampler)
      */
-    public abstract NDArray forward(NDArray hidden, List<NDArray> skips, NDArray temb, NDArray context,
-                                    long[] upsampleSize);
+    public final NDArray forward(NDArray hidden, List<NDArray> skips, NDArray temb, NDArray context,
+                                 long[] upsampleSize) {
+        return forward(hidden, skips, temb, context, upsampleSize, Segments.DIRECT);
+    }
+
+    /** The same forward with every layer run through {@code segments} (per-layer gradient checkpointing). */
+    abstract NDArray forward(NDArray hidden, List<NDArray> skips, NDArray temb, NDArray context,
+                             long[] upsampleSize, Segments segments);
 }

@@ -36,16 +36,18 @@ public final class UpBlock2D extends UNetUpBlock {
     }
 
     @Override
-    public NDArray forward(NDArray hidden, List<NDArray> skips, NDArray temb, NDArray context,
-                           long[] upsampleSize) {
+    NDArray forward(NDArray hidden, List<NDArray> skips, NDArray temb, NDArray context, long[] upsampleSize,
+                    Segments seg) {
         NDArray h = hidden;
         for (int i = 0; i < resnets.size(); i++) {
             NDArray skip = skips.get(skips.size() - 1 - i);
-            h = NDArrays.concat(new NDList(h, skip), 1); // (B, Ch, H, W) + (B, Cs, H, W) -> (B, Ch+Cs, H, W)
-            h = resnets.get(i).forward(h, temb);
+            ResnetBlock2D resnet = resnets.get(i);
+            // (B, Ch, H, W) + (B, Cs, H, W) -> (B, Ch+Cs, H, W), inside the segment so the concat is not kept
+            h = seg.one(List.of(h, skip, temb), in -> resnet.forward(
+                    NDArrays.concat(new NDList(in.get(0), in.get(1)), 1), in.get(2)));
         }
         for (Upsample2D up : upsamplers) {
-            h = up.forward(h, upsampleSize);
+            h = seg.one(List.of(h), in -> up.forward(in.get(0), upsampleSize));
         }
         return h;
     }

@@ -12,11 +12,11 @@ import org.lorastudio.train.CropPlan;
 import org.lorastudio.util.UserException;
 
 /** Decoding, cropping and resizing of training images to their bucket, as float CHW pixels in [-1, 1]. */
-final class ImagePrep {
+public final class ImagePrep {
     private ImagePrep() {
     }
 
-    static BufferedImage read(Path file) throws IOException {
+    public static BufferedImage read(Path file) throws IOException {
         BufferedImage img = ImageIO.read(file.toFile());
         if (img == null) {
             throw new UserException(file.getFileName() + ": cannot be decoded as an image; run `lorastudio dataset"
@@ -29,7 +29,7 @@ final class ImagePrep {
      * Applies {@code plan} (centred source rectangle → bucket size) with bicubic interpolation and returns the
      * pixels as float CHW in [-1, 1] ({@code x / 127.5 - 1}), mirrored left-right when {@code flip}.
      */
-    static float[] toTensor(BufferedImage src, CropPlan plan, boolean flip) {
+    public static float[] toTensor(BufferedImage src, CropPlan plan, boolean flip) {
         BufferedImage out = new BufferedImage(plan.width(), plan.height(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);

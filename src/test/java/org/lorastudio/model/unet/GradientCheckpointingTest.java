@@ -14,17 +14,22 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.lorastudio.lora.LoraNetwork;
 import org.lorastudio.lora.LoraTargets;
 import org.lorastudio.model.sd.StableDiffusion;
 import org.lorastudio.testing.Fixtures;
 
-/** Segment recompute gives the same loss and LoRA gradients as the plain forward/backward. */
+/**
+ * Segment recompute gives the same loss and LoRA gradients as the plain forward/backward, with one segment per block
+ * and with one segment per layer.
+ */
 class GradientCheckpointingTest {
 
-    @Test
-    void checkpointedGradientsEqualPlainGradients() throws Exception {
+    @ParameterizedTest(name = "per layer: {0}")
+    @ValueSource(booleans = {false, true})
+    void checkpointedGradientsEqualPlainGradients(boolean perLayer) throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
             StableDiffusion sd = StableDiffusion.load(Fixtures.path("sd-tiny-a/model-diffusers"), Optional.empty(), m,
                     DataType.FLOAT32);
@@ -54,7 +59,7 @@ class GradientCheckpointingTest {
 
             float ckptLoss;
             try (NDManager sm = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                CheckpointedForward cf = unet.forwardCheckpointed(x, t, ctx, false);
+                CheckpointedForward cf = unet.forwardCheckpointed(x, t, ctx, false, perLayer);
                 NDArray loss = cf.output().sub(target).square().mean();
                 ckptLoss = loss.getFloat();
                 gc.backward(loss);
@@ -83,7 +88,7 @@ class GradientCheckpointingTest {
                 }
                 worst = Math.max(worst, Fixtures.relL2(g, expected));
             }
-            System.out.printf("[checkpointing] loss %.7f vs %.7f, worst LoRA gradient rel. L2 %.2e over %d arrays%n",
+            System.out.printf("[checkpointing, per layer " + perLayer + "] loss %.7f vs %.7f, worst LoRA gradient rel. L2 %.2e over %d arrays%n",
                     ckptLoss, plainLoss, worst, net.namedArrays().size());
             assertThat(worst).isLessThan(1e-5);
         }

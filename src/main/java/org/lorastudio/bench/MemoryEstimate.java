@@ -20,6 +20,7 @@ import org.lorastudio.model.vae.VaeConfig;
 import org.lorastudio.nn.AdaptableLayer;
 import org.lorastudio.nn.Conv2d;
 import org.lorastudio.nn.Linear;
+import org.lorastudio.util.UserException;
 
 /**
  * The expected peak memory of an SD LoRA training step, before training, with its parts:
@@ -90,6 +91,13 @@ public record MemoryEstimate(long runtimeBytes, long weightsBytes, long loraByte
         }
         Path base = config.baseModel().resolved();
         boolean folder = Files.isDirectory(base);
+        if (!folder && !Files.isRegularFile(base)) {
+            throw new UserException("base_model " + base + " does not exist; the memory estimate needs the model");
+        }
+        if (folder && !Files.isRegularFile(base.resolve("unet/config.json"))) {
+            throw new UserException("base_model " + base + " has no unet/config.json; the memory estimate reads "
+                    + "the model's shapes from it");
+        }
         UNetConfig unet = folder && Files.isRegularFile(base.resolve("unet/config.json"))
                 ? UNetConfig.fromDiffusersJson(base.resolve("unet/config.json")) : UNetConfig.sd15();
         ClipTextConfig te = folder && Files.isRegularFile(base.resolve("text_encoder/config.json"))

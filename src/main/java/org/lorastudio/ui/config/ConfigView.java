@@ -89,6 +89,15 @@ final class ConfigView {
         steps.setMaxWidth(Double.MAX_VALUE);
         steps.getStyleClass().add("step-arithmetic");
         steps.setId("step-arithmetic");
+        Label memory = new Label();
+        memory.textProperty().bind(vm.memoryProperty());
+        memory.setWrapText(true);
+        memory.setMaxWidth(Double.MAX_VALUE);
+        memory.getStyleClass().add("step-arithmetic");
+        memory.setId("memory-estimate");
+        memory.managedProperty().bind(memory.textProperty().isNotEmpty());
+        memory.setTooltip(new Tooltip("Estimated before training from the model's shapes and measured CPU peaks "
+                + "(docs/performance.md). On a GPU add a few hundred MB for the CUDA context."));
         ListView<ConfigProblem> problems = new ListView<>(vm.problems());
         problems.setCellFactory(l -> new ProblemCell());
         problems.setPlaceholder(new Label("No problems: this config can train."));
@@ -99,7 +108,7 @@ final class ConfigView {
                 reveal(p);
             }
         });
-        VBox bottom = new VBox(4, steps, problems);
+        VBox bottom = new VBox(4, steps, memory, problems);
         bottom.setPadding(new Insets(4, 6, 6, 6));
         SplitPane split = new SplitPane(tabs, bottom);
         split.setOrientation(javafx.geometry.Orientation.VERTICAL);

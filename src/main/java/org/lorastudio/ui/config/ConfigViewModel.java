@@ -27,6 +27,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.lorastudio.bench.MemoryEstimate;
 import org.lorastudio.config.ConfigEnum;
 import org.lorastudio.config.ConfigException;
 import org.lorastudio.config.ConfigField;
@@ -119,6 +120,8 @@ public final class ConfigViewModel {
     private final ObservableList<Path> configFiles = FXCollections.observableArrayList();
     private final ObjectProperty<ModelType> modelType = new SimpleObjectProperty<>(ModelType.SD15);
     private final StringProperty steps = new SimpleStringProperty("");
+    private final StringProperty memory = new SimpleStringProperty("");
+    private long memoryRequest;
     private final BooleanProperty dirty = new SimpleBooleanProperty(false);
     private final StringProperty title = new SimpleStringProperty("New config");
     private final Map<Path, int[]> datasetCounts = new HashMap<>();
@@ -191,6 +194,14 @@ public final class ConfigViewModel {
     /** The step arithmetic sentence. */
     public ReadOnlyStringProperty stepsProperty() {
         return steps;
+    }
+
+    /**
+     * The expected peak memory of a training step with this config (model, resolution, batch, rank, precision,
+     * checkpointing), from {@link MemoryEstimate}; empty while the config has errors.
+     */
+    public ReadOnlyStringProperty memoryProperty() {
+        return memory;
     }
 
     /** Whether the text differs from the file. */
@@ -488,6 +499,7 @@ public final class ConfigViewModel {
         }
         showProblems();
         updateSteps(r);
+        updateMemoryEstimate(r);
         updateDirty();
         title.set(file.get() == null ? "New config" : String.valueOf(file.get().getFileName()));
     }
@@ -568,6 +580,27 @@ public final class ConfigViewModel {
         }, e -> {
             counting.remove(data);
             steps.set("Cannot count the images: " + Messages.plain(e));
+        });
+    }
+
+    /** Computes the memory estimate on the IO thread (it reads the model's config files); the newest request wins. */
+    private void updateMemoryEstimate(ConfigReport r) {
+        long request = ++memoryRequest;
+        if (r.loaded().isEmpty()) {
+            memory.set("");
+            return;
+        }
+        TrainingConfig c = r.loaded().get().config();
+        io.submit(() -> MemoryEstimate.of(c), estimate -> {
+            if (request == memoryRequest) {
+                memory.set(estimate.map(e -> "Expected peak memory " + e.describe()
+                                + (c.gradientCheckpointing() ? "" : "; gradient_checkpointing: true lowers it"))
+                        .orElse(""));
+            }
+        }, e -> {
+            if (request == memoryRequest) {
+                memory.set("No memory estimate: " + Messages.plain(e));
+            }
         });
     }
 

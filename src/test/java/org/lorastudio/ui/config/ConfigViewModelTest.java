@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lorastudio.config.ConfigPreset;
 import org.lorastudio.config.ConfigProblem;
 import org.lorastudio.config.ModelType;
+import org.lorastudio.testing.Fixtures;
 import org.lorastudio.ui.common.TaskExecutor;
 import org.lorastudio.ui.common.UiTestData;
 
@@ -111,6 +112,36 @@ class ConfigViewModelTest {
         assertThat(vm.stepsProperty().get()).startsWith("24 images × 15 epochs ÷ batch 8 = 45 steps");
         vm.field("train_data_dir").textProperty().set("../datasets/missing");
         assertThat(vm.stepsProperty().get()).contains("does not exist");
+    }
+
+    @Test
+    void theMemoryEstimateFollowsBatchAndCheckpointing() throws IOException {
+        assertThat(vm.memoryProperty().get()).startsWith("No memory estimate: base_model").contains("unet/config.json");
+        Path model = configFile.getParent().resolve("../../models/demo").normalize(); // base_model of the config
+        for (String part : List.of("unet", "text_encoder", "vae")) {
+            Files.createDirectories(model.resolve(part));
+            Files.copy(Fixtures.path("sd-tiny-a/model-diffusers/" + part + "/config.json"),
+                    model.resolve(part).resolve("config.json"));
+        }
+        vm.field("epochs").textProperty().set("16"); // any edit re-estimates
+        String first = vm.memoryProperty().get();
+        assertThat(first).startsWith("Expected peak memory ≈ ").contains("batch 4", "weights", "activations")
+                .contains("gradient_checkpointing: true lowers it");
+        double batch4 = gigabytesOrMegabytes(first);
+        vm.field("batch_size").textProperty().set("8");
+        String second = vm.memoryProperty().get();
+        assertThat(second).contains("batch 8");
+        assertThat(gigabytesOrMegabytes(second)).isGreaterThan(batch4);
+        assertThat(gigabytesOrMegabytes(second)).as("the tiny model").isLessThan(1024);
+        vm.field("gradient_checkpointing").textProperty().set("true");
+        assertThat(vm.memoryProperty().get()).contains("checkpointing").doesNotContain("lowers it");
+    }
+
+    /** The total in MB from "≈ 1.2 GB" or "≈ 350 MB". */
+    private static double gigabytesOrMegabytes(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("≈ ([0-9.]+) (GB|MB)").matcher(text);
+        assertThat(m.find()).as(text).isTrue();
+        return Double.parseDouble(m.group(1)) * (m.group(2).equals("GB") ? 1024 : 1);
     }
 
     @Test

@@ -115,18 +115,11 @@ public final class UNet2DConditionModel extends Module {
 
         h = midBlock.forward(h, emb, encoderHiddenStates);
 
-        // sizes that are not a multiple of the total downsampling are upsampled to the next skip's size
-        int overallUpFactor = 1 << (upBlocks.size() - 1);
-        boolean forwardUpsampleSize = s.get(2) % overallUpFactor != 0 || s.get(3) % overallUpFactor != 0;
+        boolean forwardUpsampleSize = forwardsUpsampleSize(s);
         for (int i = 0; i < upBlocks.size(); i++) {
             UNetUpBlock up = upBlocks.get(i);
-            List<NDArray> own = new ArrayList<>(skips.subList(skips.size() - up.numResnets(), skips.size()));
-            skips.subList(skips.size() - up.numResnets(), skips.size()).clear();
-            long[] upsampleSize = null;
-            if (i < upBlocks.size() - 1 && forwardUpsampleSize) {
-                Shape next = skips.get(skips.size() - 1).getShape();
-                upsampleSize = new long[] {next.get(2), next.get(3)};
-            }
+            List<NDArray> own = popSkips(skips, up.numResnets());
+            long[] upsampleSize = i < upBlocks.size() - 1 && forwardUpsampleSize ? nextSkipSize(skips) : null;
             h = up.forward(h, own, emb, encoderHiddenStates, upsampleSize);
         }
 
@@ -181,17 +174,11 @@ public final class UNet2DConditionModel extends Module {
             skips.addAll(outs.subList(1, outs.size()));
         }
         h = cf.run(List.of(h), in -> List.of(midBlock.forward(in.get(0), embedding.get(), ctx))).get(0);
-        int overallUpFactor = 1 << (upBlocks.size() - 1);
-        boolean forwardUpsampleSize = s.get(2) % overallUpFactor != 0 || s.get(3) % overallUpFactor != 0;
+        boolean forwardUpsampleSize = forwardsUpsampleSize(s);
         for (int i = 0; i < upBlocks.size(); i++) {
             UNetUpBlock up = upBlocks.get(i);
-            List<NDArray> own = new ArrayList<>(skips.subList(skips.size() - up.numResnets(), skips.size()));
-            skips.subList(skips.size() - up.numResnets(), skips.size()).clear();
-            long[] upsampleSize = null;
-            if (i < upBlocks.size() - 1 && forwardUpsampleSize) {
-                Shape next = skips.get(skips.size() - 1).getShape();
-                upsampleSize = new long[] {next.get(2), next.get(3)};
-            }
+            List<NDArray> own = popSkips(skips, up.numResnets());
+            long[] upsampleSize = i < upBlocks.size() - 1 && forwardUpsampleSize ? nextSkipSize(skips) : null;
             long[] size = upsampleSize;
             boolean lastBlock = i == upBlocks.size() - 1;
             List<NDArray> inputs = new ArrayList<>();
@@ -226,21 +213,38 @@ public final class UNet2DConditionModel extends Module {
             skips.addAll(o.skips());
         }
         h = midBlock.forward(h, emb, ctx, cf);
-        int overallUpFactor = 1 << (upBlocks.size() - 1);
-        boolean forwardUpsampleSize = s.get(2) % overallUpFactor != 0 || s.get(3) % overallUpFactor != 0;
+        boolean forwardUpsampleSize = forwardsUpsampleSize(s);
         for (int i = 0; i < upBlocks.size(); i++) {
             UNetUpBlock up = upBlocks.get(i);
-            List<NDArray> own = new ArrayList<>(skips.subList(skips.size() - up.numResnets(), skips.size()));
-            skips.subList(skips.size() - up.numResnets(), skips.size()).clear();
-            long[] upsampleSize = null;
-            if (i < upBlocks.size() - 1 && forwardUpsampleSize) {
-                Shape next = skips.get(skips.size() - 1).getShape();
-                upsampleSize = new long[] {next.get(2), next.get(3)};
-            }
+            List<NDArray> own = popSkips(skips, up.numResnets());
+            long[] upsampleSize = i < upBlocks.size() - 1 && forwardUpsampleSize ? nextSkipSize(skips) : null;
             h = up.forward(h, own, emb, ctx, upsampleSize, cf);
         }
         cf.setOutput(cf.one(List.of(h), in -> convOut.forward(Functional.silu(convNormOut.forward(in.get(0))))));
         return cf;
+    }
+
+    /**
+     * Sizes that are not a multiple of the total downsampling are upsampled to the next skip's size (as diffusers'
+     * {@code forward_upsample_size}).
+     */
+    private boolean forwardsUpsampleSize(Shape sample) {
+        int overallUpFactor = 1 << (upBlocks.size() - 1);
+        return sample.get(2) % overallUpFactor != 0 || sample.get(3) % overallUpFactor != 0;
+    }
+
+    /** Removes and returns the last {@code n} skip connections, in order. */
+    private static List<NDArray> popSkips(List<NDArray> skips, int n) {
+        List<NDArray> tail = skips.subList(skips.size() - n, skips.size());
+        List<NDArray> own = new ArrayList<>(tail);
+        tail.clear();
+        return own;
+    }
+
+    /** The spatial size of the next skip connection to be used. */
+    private static long[] nextSkipSize(List<NDArray> skips) {
+        Shape next = skips.get(skips.size() - 1).getShape();
+        return new long[] {next.get(2), next.get(3)};
     }
 
     /** {@link #forward(NDArray, NDArray, NDArray)} with one float timestep for the whole batch. */

@@ -19,7 +19,6 @@ import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Slider;
 import javafx.scene.control.Spinner;
@@ -286,24 +285,9 @@ public final class GenerateScreen implements Screen {
             }
         });
 
-        ScrollPane formScroll = new ScrollPane(form);
-        formScroll.setFitToWidth(true);
-        formScroll.setMinWidth(360);
-
-        ProgressBar bar = new ProgressBar(0);
-        bar.progressProperty().bind(vm.progressProperty());
-        bar.visibleProperty().bind(vm.runningProperty().or(vm.progressProperty().greaterThan(0)));
-        bar.setPrefWidth(260);
-        Label progress = new Label();
-        progress.textProperty().bind(vm.progressTextProperty());
-        Label message = new Label();
-        message.textProperty().bind(vm.messageProperty());
-        message.setWrapText(true);
-        message.setStyle("-fx-text-fill: #b3261e;");
-        HBox status = new HBox(10, bar, progress);
-        status.setAlignment(Pos.CENTER_LEFT);
-        VBox top = new VBox(4, status, message);
-        top.setPadding(new Insets(10, 10, 0, 10));
+        ScrollPane formScroll = GenerateLayout.formScroll(form);
+        VBox top = GenerateLayout.statusArea(vm.runningProperty(), vm.progressProperty(), vm.progressTextProperty(),
+                vm.messageProperty());
 
         resultPane.setPadding(new Insets(10));
         resultPane.setId("results");

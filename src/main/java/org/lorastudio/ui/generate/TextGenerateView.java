@@ -8,14 +8,12 @@ import java.util.List;
 import javafx.beans.property.ObjectProperty;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
-import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
-import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
@@ -188,24 +186,9 @@ final class TextGenerateView {
         cancel.disableProperty().bind(vm.runningProperty().not());
         form.addRow(row++, new Label(), new HBox(8, generate, cancel));
 
-        ScrollPane formScroll = new ScrollPane(form);
-        formScroll.setFitToWidth(true);
-        formScroll.setMinWidth(360);
-
-        ProgressBar bar = new ProgressBar(0);
-        bar.progressProperty().bind(vm.progressProperty());
-        bar.visibleProperty().bind(vm.runningProperty().or(vm.progressProperty().greaterThan(0)));
-        bar.setPrefWidth(260);
-        Label progress = new Label();
-        progress.textProperty().bind(vm.progressTextProperty());
-        Label message = new Label();
-        message.textProperty().bind(vm.messageProperty());
-        message.setWrapText(true);
-        message.setStyle("-fx-text-fill: #b3261e;");
-        HBox status = new HBox(10, bar, progress);
-        status.setAlignment(Pos.CENTER_LEFT);
-        VBox top = new VBox(4, status, message);
-        top.setPadding(new Insets(10, 10, 0, 10));
+        ScrollPane formScroll = GenerateLayout.formScroll(form);
+        VBox top = GenerateLayout.statusArea(vm.runningProperty(), vm.progressProperty(), vm.progressTextProperty(),
+                vm.messageProperty());
 
         Label baseTitle = new Label("Base model");
         VBox base = answerColumn(baseTitle, vm.baseAnswerProperty(), vm.baseStatsProperty(), "base-answer");

@@ -327,11 +327,16 @@ public final class StudioApp extends Application {
         if (screen instanceof CompareScreen compare) {
             // an empty Compare screen shows nothing: pick the two newest runs once the list has loaded
             compare.viewModel().refreshRuns().thenRun(() -> {
-                List<Path> newest = compare.viewModel().available().stream()
+                // two image runs when there are: their loss scales and sample grids compare best
+                List<org.lorastudio.ui.runs.RunRow> completed = compare.viewModel().available().stream()
                         .filter(r -> "completed".equals(r.status()))
                         .sorted(java.util.Comparator.comparing(org.lorastudio.ui.runs.RunRow::created,
                                 java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())).reversed())
-                        .limit(2).map(org.lorastudio.ui.runs.RunRow::dir).toList();
+                        .toList();
+                List<org.lorastudio.ui.runs.RunRow> images = completed.stream()
+                        .filter(r -> !"llm".equals(r.modelType())).toList();
+                List<Path> newest = (images.size() >= 2 ? images : completed).stream().limit(2)
+                        .map(org.lorastudio.ui.runs.RunRow::dir).toList();
                 if (newest.size() == 2) {
                     compare.preselect(newest);
                 }

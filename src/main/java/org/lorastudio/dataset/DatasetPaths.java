@@ -2,6 +2,7 @@ package org.lorastudio.dataset;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -68,6 +69,11 @@ final class DatasetPaths {
         }
         if (normal.length() == 0 || raw.endsWith("/")) {
             return Checked.refused("file_name names a folder, not a file");
+        }
+        try {
+            Path.of(normal.toString());
+        } catch (InvalidPathException e) { // e.g. a lone UTF-16 surrogate ("\ud800" in JSON)
+            return Checked.refused("file_name holds characters that cannot be part of a file name on this system");
         }
         return Checked.ok(normal.toString());
     }

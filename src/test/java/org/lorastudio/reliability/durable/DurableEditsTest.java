@@ -36,8 +36,12 @@ class DurableEditsTest {
     static final int DEFAULT_EDITS = 1000;
     private static final int EDITS = Integer.getInteger("durable.edits", DEFAULT_EDITS);
     private static final long SEED = Long.getLong("durable.seed", 20261129L);
-    /** Kill delays are drawn up to this many milliseconds after the child journals its first edit. */
-    private static final int MAX_KILL_DELAY_MS = Integer.getInteger("durable.maxKillDelayMs", 1000);
+    /**
+     * Each child is killed after it has started a random number of edits, 1 to this many, plus a random 0–2 ms so
+     * that the kill lands anywhere inside an edit. Counting edits instead of waiting a random time keeps the number
+     * of kills independent of the machine's speed (on a quiet machine a child makes 1,000 edits in under a second).
+     */
+    private static final int MAX_EDITS_BEFORE_KILL = Integer.getInteger("durable.maxEditsBeforeKill", 60);
 
     @TempDir
     Path tmp;
@@ -60,10 +64,12 @@ class DurableEditsTest {
                     .args(ws.root().toString(), Long.toString(SEED), Integer.toString(EDITS))
                     .output(tmp.resolve("child-" + runs + ".log")).start();
             runs++;
-            long delayMs = random.nextInt(MAX_KILL_DELAY_MS + 1);
+            int killAfter = attempted + 1 + random.nextInt(MAX_EDITS_BEFORE_KILL);
+            long delayMs = random.nextInt(3);
             long deadline = System.nanoTime() + 120_000_000_000L;
-            while (child.process().isAlive() && size(ws.journal()) <= before && System.nanoTime() < deadline) {
-                Thread.sleep(1);
+            while (child.process().isAlive() && (size(ws.journal()) <= before
+                    || EditJournal.read(ws.journal()).intents().size() < killAfter) && System.nanoTime() < deadline) {
+                Thread.sleep(0, 200_000);
             }
             if (child.process().isAlive()) {
                 Thread.sleep(delayMs);

@@ -175,14 +175,11 @@ final class RunsCommand implements Runnable {
         RunsCommand parent;
 
         @Mixin
-        RunsDirOption runsOption;
-
-        @Parameters(paramLabel = "RUN", description = "Run id, a unique part of one, or a run folder.")
-        String run;
+        OneRun target;
 
         @Override
         public void run() {
-            RunFolder folder = parent.catalog(runsOption.runsDir).resolve(run);
+            RunFolder folder = target.folder(parent);
             RunRecord r = folder.record();
             PrintWriter out = spec.commandLine().getOut();
             List<List<String>> fields = summaryRows(folder, r);
@@ -451,7 +448,7 @@ final class RunsCommand implements Runnable {
         RunsCommand parent;
 
         @Mixin
-        RunsDirOption runsOption;
+        OneRun target;
 
         @Option(names = "--with-weights", description = "Include LoRA files and checkpoints/.")
         boolean withWeights;
@@ -459,12 +456,9 @@ final class RunsCommand implements Runnable {
         @Option(names = "--out", paramLabel = "FILE.zip", description = "Zip file (default: <run-id>.zip here).")
         Path out;
 
-        @Parameters(paramLabel = "RUN", description = "Run id, a unique part of one, or a run folder.")
-        String run;
-
         @Override
         public Integer call() throws IOException {
-            RunFolder folder = parent.catalog(runsOption.runsDir).resolve(run);
+            RunFolder folder = target.folder(parent);
             Path zip = out != null ? out : Path.of(folder.id().value() + ".zip");
             RunExport.Result r = RunExport.export(folder, zip, withWeights);
             List<String> problems = RunExport.verify(zip);
@@ -531,22 +525,19 @@ final class RunsCommand implements Runnable {
         RunsCommand parent;
 
         @Mixin
-        RunsDirOption runsOption;
+        OneRun target;
 
         @Option(names = {"-m", "--message"}, paramLabel = "MSG",
                 description = "Commit message (default: '<name>: notes updated').")
         String message;
 
-        @Parameters(paramLabel = "RUN", description = "Run id, a unique part of one, or a run folder.")
-        String run;
-
         @Override
         public Integer call() throws IOException {
-            RunFolder folder = parent.catalog(runsOption.runsDir).resolve(run);
+            RunFolder folder = target.folder(parent);
             String msg = message != null ? message
                     : folder.record().name() + ": notes updated\n\nRun " + folder.id() + "\n";
             PrintWriter out = spec.commandLine().getOut();
-            RunArchive.commit(parent.workspace(runsOption.runsDir), folder, msg).ifPresentOrElse(
+            RunArchive.commit(target.workspace(parent), folder, msg).ifPresentOrElse(
                     c -> out.println("committed " + c.shortId() + " " + c.subject()),
                     () -> out.println("nothing to commit: run " + folder.id() + " is unchanged since its last commit"));
             return 0;
@@ -563,18 +554,15 @@ final class RunsCommand implements Runnable {
         RunsCommand parent;
 
         @Mixin
-        RunsDirOption runsOption;
-
-        @Parameters(paramLabel = "RUN", description = "Run id, a unique part of one, or a run folder.")
-        String run;
+        OneRun target;
 
         @Override
         public Integer call() throws IOException {
-            RunFolder folder = parent.catalog(runsOption.runsDir).resolve(run);
-            List<RunArchive.CommitInfo> commits = RunArchive.history(parent.workspace(runsOption.runsDir), folder);
+            RunFolder folder = target.folder(parent);
+            List<RunArchive.CommitInfo> commits = RunArchive.history(target.workspace(parent), folder);
             PrintWriter out = spec.commandLine().getOut();
             if (commits.isEmpty()) {
-                out.println("no commits touch run " + folder.id() + " yet ('runs commit " + run + "' makes one)");
+                out.println("no commits touch run " + folder.id() + " yet ('runs commit " + target.run + "' makes one)");
                 return 0;
             }
             DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)
@@ -634,5 +622,22 @@ final class RunsCommand implements Runnable {
     static final class RunsDirOption {
         @Option(names = "--runs-dir", paramLabel = "DIR", description = "Runs folder (overrides the default).")
         Path runsDir;
+    }
+
+    /** {@code [--runs-dir DIR] RUN}: the one run a subcommand works on. */
+    static final class OneRun {
+        @Mixin
+        RunsDirOption runsOption;
+
+        @Parameters(paramLabel = "RUN", description = "Run id, a unique part of one, or a run folder.")
+        String run;
+
+        RunFolder folder(RunsCommand parent) {
+            return parent.catalog(runsOption.runsDir).resolve(run);
+        }
+
+        Path workspace(RunsCommand parent) {
+            return parent.workspace(runsOption.runsDir);
+        }
     }
 }

@@ -10,12 +10,29 @@ import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
 /** The parts the image and the text mode of the Generate screen share: the form's scroller and the status area. */
 final class GenerateLayout {
     private GenerateLayout() {
+    }
+
+    /** The form grid: a label column at least {@code labelWidth} wide and a field column that takes the rest. */
+    static GridPane formGrid(double labelWidth) {
+        GridPane form = new GridPane();
+        form.setHgap(8);
+        form.setVgap(8);
+        form.setPadding(new Insets(10));
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(labelWidth);
+        ColumnConstraints fields = new ColumnConstraints();
+        fields.setHgrow(Priority.ALWAYS);
+        form.getColumnConstraints().addAll(labels, fields);
+        return form;
     }
 
     /** The form in a vertical scroller that keeps the form's width. */

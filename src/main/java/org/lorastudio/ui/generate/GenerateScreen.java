@@ -34,7 +34,6 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -176,15 +175,7 @@ public final class GenerateScreen implements Screen {
 
     private void build() {
         root.getStyleClass().add("generate-screen");
-        GridPane form = new GridPane();
-        form.setHgap(8);
-        form.setVgap(8);
-        form.setPadding(new Insets(10));
-        ColumnConstraints labels = new ColumnConstraints();
-        labels.setMinWidth(90);
-        ColumnConstraints fields = new ColumnConstraints();
-        fields.setHgrow(Priority.ALWAYS);
-        form.getColumnConstraints().addAll(labels, fields);
+        GridPane form = GenerateLayout.formGrid(90);
         int row = 0;
 
         TextField model = new TextField();

@@ -105,10 +105,8 @@ public final class LoraLayer implements Adapter {
             h = ai.djl.nn.core.Linear.linear(h, u).singletonOrThrow();
         } else {
             Conv2d c = (Conv2d) target;
-            h = ai.djl.nn.convolutional.Conv2d.conv2d(in, d, null, new Shape(c.stride(), c.stride()),
-                    new Shape(c.padding(), c.padding()), new Shape(1, 1), 1).singletonOrThrow();
-            h = ai.djl.nn.convolutional.Conv2d.conv2d(h, u, null, new Shape(1, 1), new Shape(0, 0),
-                    new Shape(1, 1), 1).singletonOrThrow();
+            h = org.lorastudio.nn.Convolution.conv2d(in, d, null, c.stride(), c.padding());
+            h = org.lorastudio.nn.Convolution.conv2d(h, u, null, 1, 0);
         }
         return org.lorastudio.nn.Functional.mulScalar(h, scale() * multiplier);
     }

@@ -1,7 +1,6 @@
 package org.lorastudio.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 
 /** torch {@code nn.Conv2d} with square kernel, symmetric padding, weight [out, in, k, k]. */
 public final class Conv2d extends AdaptableLayer {
@@ -34,8 +33,7 @@ public final class Conv2d extends AdaptableLayer {
     }
 
     public NDArray forward(NDArray x) {
-        NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, weight.array(), bias == null ? null : bias.array(),
-                new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1), 1).singletonOrThrow();
+        NDArray y = Convolution.conv2d(x, weight.array(), bias == null ? null : bias.array(), stride, padding);
         return withAdapters(x, y);
     }
 

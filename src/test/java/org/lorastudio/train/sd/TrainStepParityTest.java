@@ -75,13 +75,43 @@ class TrainStepParityTest {
             try (AdamW adam = new AdamW(new AdamW.Settings(0.9, 0.999, 1e-8, 1e-2))) {
                 adam.step(params, 1e-3);
             }
+            // Scale-aware: AdamW's first step moves every element by about lr·sign(g). Where the reference gradient
+            // is numerically zero against its tensor's scale (|g| < 1e-4·rms(g)), its sign is rounding noise in
+            // both libraries, so such an element may land 2·lr away. Those elements are judged by that bound and
+            // counted; every other element must match as tightly as before (relative L2 < 1e-4).
             double worstAdam = 0;
+            long noiseSign = 0;
+            long total = 0;
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
-                worstAdam = Math.max(worstAdam, Fixtures.relL2(e.getValue(),
-                        Fixtures.tensor(step, "after_adamw." + e.getKey(), m)));
+                float[] g = Fixtures.tensor(step, "grad." + e.getKey(), m).toFloatArray();
+                float[] ours = e.getValue().toFloatArray();
+                float[] want = Fixtures.tensor(step, "after_adamw." + e.getKey(), m).toFloatArray();
+                double rms = 0;
+                for (float v : g) {
+                    rms += (double) v * v;
+                }
+                rms = Math.sqrt(rms / g.length);
+                double num = 0;
+                double den = 0;
+                for (int i = 0; i < g.length; i++) {
+                    den += (double) want[i] * want[i];
+                    double diff = ours[i] - want[i];
+                    if (Math.abs(g[i]) < 1e-4 * rms) {
+                        noiseSign++;
+                        assertThat(Math.abs(diff)).as("%s[%d], gradient %.3g (numerically zero)", e.getKey(), i,
+                                g[i]).isLessThanOrEqualTo(2.2e-3);
+                    } else {
+                        num += diff * diff;
+                    }
+                }
+                total += g.length;
+                worstAdam = Math.max(worstAdam, Math.sqrt(num / Math.max(den, 1e-30)));
             }
+            assertThat((double) noiseSign / total).as("share of numerically-zero gradient elements")
+                    .isLessThan(1e-3);
             System.out.printf("[parity] train step: loss %.7f vs %.7f, worst grad %.2e, worst after AdamW %.2e (%d"
-                    + " tensors)%n", loss, expectedLoss, worstGrad, worstAdam, params.size());
+                    + " tensors, %d numerically-zero gradient elements)%n", loss, expectedLoss, worstGrad, worstAdam,
+                    params.size(), noiseSign);
             assertThat(params).hasSize(144);
             assertThat(worstGrad).isLessThan(1e-4);
             assertThat(worstAdam).isLessThan(1e-4);

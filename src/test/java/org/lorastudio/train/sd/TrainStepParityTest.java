@@ -15,12 +15,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.lorastudio.lora.LoraFile;
 import org.lorastudio.lora.LoraNetwork;
 import org.lorastudio.lora.LoraTargets;
 import org.lorastudio.model.sd.StableDiffusion;
 import org.lorastudio.nn.AdaptableLayer;
+import org.lorastudio.runtime.NativeThreads;
 import org.lorastudio.safetensors.SafetensorsFile;
 import org.lorastudio.sample.NoiseSchedule;
 import org.lorastudio.train.AdamW;
@@ -34,8 +36,20 @@ import org.lorastudio.testing.Fixtures;
 @Tag("parity")
 class TrainStepParityTest {
 
-    @Test
-    void oneStepReproducesLossGradientsAndAdamW() throws Exception {
+    /** The same tolerances on every intra-op thread count (issue 13: oneDNN faults depended on it). */
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 2, 4})
+    void oneStepReproducesLossGradientsAndAdamW(int threads) throws Exception {
+        int before = NativeThreads.intraOp();
+        NativeThreads.setIntraOp(threads);
+        try {
+            oneStep();
+        } finally {
+            NativeThreads.setIntraOp(before);
+        }
+    }
+
+    private static void oneStep() throws Exception {
         try (NDManager m = NDManager.newBaseManager();
              SafetensorsFile ref = Fixtures.open("sd-tiny-a/reference.safetensors");
              SafetensorsFile step = Fixtures.open("sd-tiny-a/train-step.safetensors")) {

@@ -26,16 +26,13 @@ public final class Convolution {
     private Convolution() {
     }
 
-    /** Whether the kernel workarounds are off ({@code LORASTUDIO_UNSAFE_KERNELS=1}). */
-    public static boolean unsafeKernels() {
-        return UNSAFE;
-    }
-
     /** torch {@code F.conv2d} with square stride and padding, no dilation, one group. */
     public static NDArray conv2d(NDArray x, NDArray weight, NDArray bias, int stride, int padding) {
         long out = weight.getShape().get(0);
         long kernel = weight.getShape().get(2);
-        if (UNSAFE || !needsPadding(out, kernel, stride)) {
+        // Only backward-data is wrong, and it runs only when x needs a gradient: inference (generation, sampling,
+        // validation) keeps the plain call and pays nothing.
+        if (UNSAFE || !x.hasGradient() || !needsPadding(out, kernel, stride)) {
             return raw(x, weight, bias, stride, padding);
         }
         long padded = (out + BLOCK - 1) / BLOCK * BLOCK;
@@ -53,7 +50,7 @@ public final class Convolution {
         return kernel > 1 && stride == 1 && outChannels % BLOCK != 0;
     }
 
-    /** The plain libtorch convolution, without the workaround (the self-check's and the tests' reference path). */
+    /** The plain libtorch convolution, without the workaround (the tests' reference path). */
     public static NDArray raw(NDArray x, NDArray weight, NDArray bias, int stride, int padding) {
         return ai.djl.nn.convolutional.Conv2d.conv2d(x, weight, bias, new Shape(stride, stride),
                 new Shape(padding, padding), new Shape(1, 1), 1).singletonOrThrow();

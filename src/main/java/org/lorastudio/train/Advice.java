@@ -13,4 +13,25 @@ public final class Advice {
 
     private Advice() {
     }
+
+    /**
+     * {@link #NAN_LOSS} with what the numerical self-check said on this device: when it passed, the CPU's math is
+     * ruled out; when it was skipped, it is the first suspect.
+     */
+    public static String nanLoss(java.util.Optional<org.lorastudio.runtime.SelfCheck.Report> selfCheck) {
+        if (selfCheck.isEmpty()) {
+            return NAN_LOSS + " The numerical self-check did not run in this process: `lorastudio doctor` runs it.";
+        }
+        org.lorastudio.runtime.SelfCheck.Report r = selfCheck.get();
+        if (r.skipped()) {
+            return "The numerical self-check was skipped (" + org.lorastudio.runtime.SelfCheck.SKIP_ENV
+                    + "=1), so a math fault of this CPU is the first suspect: unset it and run `lorastudio doctor`."
+                    + " Otherwise: " + NAN_LOSS;
+        }
+        if (!r.passed()) {
+            return "The numerical self-check failed on this machine (" + r.summary() + "): the math library gives"
+                    + " wrong results here, not your config; `lorastudio doctor` has the details.";
+        }
+        return NAN_LOSS + " (The numerical self-check passed on this machine, so its math is not the cause.)";
+    }
 }

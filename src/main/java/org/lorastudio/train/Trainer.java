@@ -33,6 +33,7 @@ import org.lorastudio.run.RunFolder;
 import org.lorastudio.run.RunRecord;
 import org.lorastudio.run.RunStatus;
 import org.lorastudio.runtime.Devices;
+import org.lorastudio.runtime.SelfCheck;
 import org.lorastudio.train.tensorboard.EventFileWriter;
 import org.lorastudio.util.FaultPoints;
 import org.lorastudio.util.ProcessMemory;
@@ -75,6 +76,7 @@ public final class Trainer {
     public static Trainer start(TrainingConfig config, Path workspace, Optional<String> parentRunId)
             throws IOException {
         ConfigFiles.require(config);
+        requireSelfCheck(config);
         Path runsDir = config.outputDirOr(workspace);
         Files.createDirectories(runsDir);
         String yaml = config.toYaml(runsDir); // rewritten below once the run folder exists
@@ -99,11 +101,27 @@ public final class Trainer {
             throw new UserException("run " + run.id() + " is already completed; fork it to train further"
                     + " (`lorastudio runs fork`)");
         }
+        requireSelfCheck(config);
         int removed = run.removeInterruptedWrites();
         if (removed > 0) {
             LOG.info("removed {} unfinished temporary file(s) of an interrupted write in {}", removed, run.dir());
         }
         return new Trainer(config, run, true);
+    }
+
+    /**
+     * Refuses to train on a device whose math is wrong (issue 13), before anything is written: fp32 forward and
+     * backward of the trainer's op kinds against fp64, once per process and device. A device the config cannot
+     * resolve is left to {@link #run}, which reports it with its advice.
+     */
+    private static void requireSelfCheck(TrainingConfig config) {
+        Device device;
+        try {
+            device = Devices.resolve(config.device());
+        } catch (UserException e) {
+            return;
+        }
+        SelfCheck.require(device);
     }
 
     public RunFolder runFolder() {
@@ -167,6 +185,7 @@ public final class Trainer {
         long t0 = System.nanoTime();
         emit(new TrainingEvent.Log((resuming ? "Resuming " : "Starting ") + run.id() + " on "
                 + Devices.describe(device)));
+        emit(new TrainingEvent.Log("Numerical self-check: " + SelfCheck.forDevice(device).summary()));
         java.nio.file.Path snapshotFile = run.dir().resolve(org.lorastudio.run.DatasetSnapshot.FILE_NAME);
         Optional<org.lorastudio.run.DatasetSnapshot> snapshot = resuming
                 ? org.lorastudio.run.DatasetSnapshot.read(snapshotFile) : Optional.empty();
@@ -332,7 +351,7 @@ public final class Trainer {
         } catch (NonFiniteLoss e) {
             return fail(e.where == null ? "the loss became " + e.value + " at step " + e.step
                     : "the gradients became " + e.value + " at step " + e.step + " (first in " + e.where + ")",
-                    Advice.NAN_LOSS);
+                    Advice.nanLoss(SelfCheck.done(device)));
         } finally {
             optimizers.values().forEach(Optimizer::close);
         }

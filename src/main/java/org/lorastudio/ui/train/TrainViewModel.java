@@ -27,6 +27,7 @@ import org.lorastudio.config.TrainingConfig;
 import org.lorastudio.run.MetricPoint;
 import org.lorastudio.run.MetricsLog;
 import org.lorastudio.run.RunStatus;
+import org.lorastudio.runtime.SelfCheck;
 import org.lorastudio.train.Trainer;
 import org.lorastudio.train.TrainingEvent;
 import org.lorastudio.ui.common.FxBatcher;
@@ -306,7 +307,8 @@ public final class TrainViewModel {
                 result = t.run();
             } catch (Exception | Error e) {
                 String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-                batcher.add(new TrainingEvent.Failed(null, msg, advice(msg)));
+                batcher.add(e instanceof SelfCheck.Failed sf ? new TrainingEvent.Failed(null, sf.reason(), sf.advice())
+                        : new TrainingEvent.Failed(null, msg, advice(msg)));
             } finally {
                 RunStatus end = result;
                 ui.accept(() -> ended(end));

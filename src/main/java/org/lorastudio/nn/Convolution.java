@@ -23,6 +23,11 @@ public final class Convolution {
     static final int BLOCK = 16;
     private static final boolean UNSAFE = "1".equals(System.getenv("LORASTUDIO_UNSAFE_KERNELS"));
 
+    static {
+        // The first convolution is where libtorch would print its NNPACK warnings; the engine is loaded by now.
+        org.lorastudio.runtime.NativeLogging.quietWarnings();
+    }
+
     private Convolution() {
     }
 

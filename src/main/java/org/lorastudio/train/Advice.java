@@ -18,13 +18,13 @@ public final class Advice {
      * {@link #NAN_LOSS} with what the numerical self-check said on this device: when it passed, the CPU's math is
      * ruled out; when it was skipped, it is the first suspect.
      */
-    public static String nanLoss(java.util.Optional<org.lorastudio.runtime.SelfCheck.Report> selfCheck) {
+    public static String nanLoss(java.util.Optional<org.lorastudio.train.SelfCheck.Report> selfCheck) {
         if (selfCheck.isEmpty()) {
             return NAN_LOSS + " The numerical self-check did not run in this process: `lorastudio doctor` runs it.";
         }
-        org.lorastudio.runtime.SelfCheck.Report r = selfCheck.get();
+        org.lorastudio.train.SelfCheck.Report r = selfCheck.get();
         if (r.skipped()) {
-            return "The numerical self-check was skipped (" + org.lorastudio.runtime.SelfCheck.SKIP_ENV
+            return "The numerical self-check was skipped (" + org.lorastudio.train.SelfCheck.SKIP_ENV
                     + "=1), so a math fault of this CPU is the first suspect: unset it and run `lorastudio doctor`."
                     + " Otherwise: " + NAN_LOSS;
         }

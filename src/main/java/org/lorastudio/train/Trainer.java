@@ -33,7 +33,6 @@ import org.lorastudio.run.RunFolder;
 import org.lorastudio.run.RunRecord;
 import org.lorastudio.run.RunStatus;
 import org.lorastudio.runtime.Devices;
-import org.lorastudio.runtime.SelfCheck;
 import org.lorastudio.train.tensorboard.EventFileWriter;
 import org.lorastudio.util.FaultPoints;
 import org.lorastudio.util.ProcessMemory;

@@ -27,7 +27,7 @@ import org.lorastudio.config.TrainingConfig;
 import org.lorastudio.run.MetricPoint;
 import org.lorastudio.run.MetricsLog;
 import org.lorastudio.run.RunStatus;
-import org.lorastudio.runtime.SelfCheck;
+import org.lorastudio.train.SelfCheck;
 import org.lorastudio.train.Trainer;
 import org.lorastudio.train.TrainingEvent;
 import org.lorastudio.ui.common.FxBatcher;

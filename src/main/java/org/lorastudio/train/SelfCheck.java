@@ -1,4 +1,4 @@
-package org.lorastudio.runtime;
+package org.lorastudio.train;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +17,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.lorastudio.nn.Convolution;
+import org.lorastudio.runtime.CpuInfo;
+import org.lorastudio.runtime.NativeThreads;
 import org.lorastudio.nn.Functional;
 import org.lorastudio.util.UserException;
 

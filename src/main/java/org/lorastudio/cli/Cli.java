@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 GenerateTextCommand.class,
                 BenchCommand.class,
+                DoctorCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Cli implements Runnable {

@@ -117,6 +117,23 @@ class TrainViewModelTest {
     }
 
     @Test
+    void aFailedSelfCheckRefusesBeforeARunExists(@TempDir Path workspace) throws Exception {
+        System.setProperty(org.lorastudio.train.SelfCheck.CORRUPT_PROPERTY, "convolution 3×3 stride 1");
+        try {
+            TrainViewModel vm = vm(workspace, 2);
+            vm.start();
+            assertThat(vm.running().get(60, TimeUnit.SECONDS)).isEqualTo(RunStatus.FAILED);
+            assertThat(vm.failureReasonProperty().get()).startsWith("The numerical self-check failed on ")
+                    .contains("convolution 3×3 stride 1 32→4").contains("input gradient").contains("50 %")
+                    .doesNotContain("Exception");
+            assertThat(vm.failureAdviceProperty().get()).contains("lorastudio doctor");
+            assertThat(workspace.resolve("runs")).as("nothing was created").doesNotExist();
+        } finally {
+            System.clearProperty(org.lorastudio.train.SelfCheck.CORRUPT_PROPERTY);
+        }
+    }
+
+    @Test
     void progressLineAndClock() {
         var s = new TrainingEvent.Step(12, 240, 2, 0.5, 1e-3, 27.345, 1, 75, 0.1);
         assertThat(TrainViewModel.progressLine(s)).isEqualTo("step 12 / 240 · 27.35 it/s · ETA 1:15");

@@ -247,11 +247,7 @@ public final class Trainer {
         RunStatus status = RunStatus.COMPLETED;
         try (MetricsLog metrics = resuming ? MetricsLog.resume(run.metricsFile(), startStep)
                 : MetricsLog.open(run.metricsFile());
-             EventFileWriter tb = EventFileWriter.create(run.dir())) {
-            if (resuming) {
-                long purgeFrom = startStep + 1L;
-                FileErrors.writing(tb.file(), () -> tb.addSessionStart(purgeFrom));
-            }
+             EventFileWriter tb = EventFileWriter.create(run.dir(), startStep + 1L)) {
             int cachedEpoch = 0;
             long tStart = System.nanoTime();
             int stepsThisSession = 0;
@@ -308,7 +304,7 @@ public final class Trainer {
                 boolean stopping = stopRequested.get() || (stopAfterStep != null && step >= stopAfterStep);
                 if (config.sampleEveryNSteps() > 0 && step % config.sampleEveryNSteps() == 0
                         && !config.samplePrompts().isEmpty()) {
-                    sample(task, manager, step);
+                    sample(task, manager, step, tb);
                     lastSampled = step;
                 }
                 if (config.saveSteps() > 0 && step % config.saveSteps() == 0 && step < totalSteps) {
@@ -335,7 +331,7 @@ public final class Trainer {
             if (status == RunStatus.COMPLETED) {
                 FaultPoints.reached("final.before-save");
                 if (config.sampleEveryNSteps() > 0 && lastSampled != step && !config.samplePrompts().isEmpty()) {
-                    sample(task, manager, step);
+                    sample(task, manager, step, tb);
                 }
                 Path lora = run.dir().resolve(config.semanticName() + task.adapterExtension());
                 Map<String, String> meta = metadata(task, step, (step - 1) / stepsPerEpoch + 1, totalSteps);
@@ -411,10 +407,11 @@ public final class Trainer {
         };
     }
 
-    private void sample(TrainingTask task, NDManager manager, int step) throws IOException {
+    private void sample(TrainingTask task, NDManager manager, int step, EventFileWriter tb) throws IOException {
         Files.createDirectories(run.samplesDir());
         List<Path> files = new ArrayList<>();
         FileErrors.writing(run.samplesDir(), () -> files.addAll(task.sample(manager, step, run.samplesDir())));
+        FileErrors.writing(tb.file(), () -> tb.addSampleImages(files, step));
         if (!files.isEmpty()) {
             emit(new TrainingEvent.SampleReady(step, config.samplePrompts(), files));
         }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import javax.imageio.ImageIO;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +27,10 @@ import org.lorastudio.testing.Fixtures;
 import org.lorastudio.train.Trainer;
 import org.lorastudio.train.TrainerTestAccess;
 import org.lorastudio.train.TrainingEvent;
+import org.lorastudio.train.tensorboard.TensorBoardEvents;
+import org.tensorflow.framework.Summary;
+import org.tensorflow.util.Event;
+import org.tensorflow.util.SessionLog;
 
 /** End-to-end training runs on the sd-tiny-a model: run folder contents, events, and bit-identical resume. */
 class SdTrainerTest {
@@ -116,6 +122,21 @@ class SdTrainerTest {
             for (String k : fa.tensors().keySet()) {
                 assertThat(fb.readFloats(k)).as(k).containsExactly(fa.readFloats(k));
             }
+        }
+        // TensorBoard: one file per session, each opening with a START at its first step; samples as images
+        List<List<Event>> tb = TensorBoardEvents.readDir(first.runFolder().dir());
+        assertThat(tb).hasSize(2);
+        assertThat(tb).extracting(f -> f.get(1).getSessionLog().getStatus())
+                .containsOnly(SessionLog.SessionStatus.START);
+        assertThat(tb).extracting(f -> f.get(1).getStep()).containsExactly(1L, 5L);
+        for (int session = 0; session < 2; session++) {
+            List<Event> images = tb.get(session).stream().filter(e -> e.hasSummary()
+                    && e.getSummary().getValue(0).hasImage()).toList();
+            assertThat(images).extracting(Event::getStep).containsExactly(session == 0 ? 3L : 6L);
+            assertThat(images.get(0).getSummary().getValue(0).getTag()).isEqualTo("samples/0");
+            Summary.Image image = images.get(0).getSummary().getValue(0).getImage();
+            assertThat(List.of(image.getWidth(), image.getHeight())).containsExactly(64, 64);
+            assertThat(ImageIO.read(image.getEncodedImageString().newInput())).isNotNull();
         }
     }
 }

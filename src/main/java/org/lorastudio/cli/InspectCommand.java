@@ -20,6 +20,8 @@ import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.lorastudio.llm.PeftAdapter;
+import org.lorastudio.llm.PeftCompatibility;
 import org.lorastudio.safetensors.FileKind;
 import org.lorastudio.safetensors.SafeText;
 import org.lorastudio.safetensors.SafetensorsFile;
@@ -43,7 +45,8 @@ import picocli.CommandLine.Spec;
         description = {"Show the tensors and metadata of a .safetensors file without loading its weights.",
                 "Lists every tensor (name, dtype, shape, size) in natural order, the totals, what the file looks"
                         + " like (kohya/PEFT/diffusers LoRA, SD checkpoint, UNet, VAE, CLIP, LLaMA), then the"
-                        + " metadata, with JSON values pretty-printed.",
+                        + " metadata, with JSON values pretty-printed. For a PEFT adapter it also names the PEFT"
+                        + " releases that load the adapter_config.json next to it.",
                 "A malformed file is reported in one line and the command exits with status 1."})
 final class InspectCommand implements Runnable {
     /** Plain metadata values longer than this are cut (e.g. base64 thumbnails in modelspec metadata). */
@@ -101,7 +104,11 @@ final class InspectCommand implements Runnable {
             out.printf(Locale.ROOT, "Size:       %s (%,d bytes; header %,d bytes)%n", humanBytes(f.fileSize()),
                     f.fileSize(), f.headerSize());
             if (!sections.metadataOnly) {
-                out.printf(Locale.ROOT, "Looks like: %s%n", FileKind.guess(f).summary());
+                FileKind kind = FileKind.guess(f);
+                out.printf(Locale.ROOT, "Looks like: %s%n", kind.summary());
+                if (kind.kind() == FileKind.Kind.PEFT_LORA) {
+                    out.printf(Locale.ROOT, "PEFT:       %s%n", SafeText.oneLine(peftConfigLine()));
+                }
                 printTensors(out, f);
             }
             if (!sections.noMetadata) {
@@ -113,6 +120,19 @@ final class InspectCommand implements Runnable {
             throw new UserException(file + ": could not be read (" + e.getMessage() + ")", e);
         }
         out.flush();
+    }
+
+    /** What the {@code adapter_config.json} next to a PEFT adapter says about the PEFT releases that load it. */
+    private String peftConfigLine() {
+        Path config = file.toAbsolutePath().resolveSibling(PeftAdapter.CONFIG);
+        if (!Files.isRegularFile(config)) {
+            return "no " + PeftAdapter.CONFIG + " next to this file; PEFT needs it to load the adapter";
+        }
+        try {
+            return PeftAdapter.CONFIG + " " + PeftCompatibility.of(config).describe();
+        } catch (UserException e) {
+            return e.getMessage();
+        }
     }
 
     private void printTensors(PrintWriter out, SafetensorsFile f) {

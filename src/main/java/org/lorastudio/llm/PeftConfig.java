@@ -132,15 +132,35 @@ public record PeftConfig(int r, double loraAlpha, List<String> targetModules, Op
         }
     }
 
-    /** {@code adapter_config.json} as peft writes it (keys sorted, advanced options at their neutral values). */
+    /**
+     * {@code adapter_config.json} as peft writes it (keys sorted, advanced options at their neutral values), with
+     * only the keys PEFT 0.8's LoraConfig declares, so that every PEFT from 0.8.0 on loads it: PEFT before 0.14.0
+     * fails on a key it does not know, even at its neutral value. A key from a later release belongs here only
+     * with the feature that needs it (DoRA's {@code use_dora} needs 0.9.0, {@code exclude_modules} 0.14.0; both
+     * features are refused by {@link #read}), and {@link #peftCompatibility()} then names that release.
+     */
     public String toJson() {
+        try {
+            return JSON.writeValueAsString(JSON.treeToValue(toTree(), java.util.TreeMap.class)) + "\n";
+        } catch (JacksonException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Which PEFT releases load the file {@link #toJson} writes. */
+    public PeftCompatibility.Verdict peftCompatibility() {
+        List<String> keys = new ArrayList<>();
+        toTree().fieldNames().forEachRemaining(keys::add);
+        return PeftCompatibility.of(keys);
+    }
+
+    private ObjectNode toTree() {
         ObjectNode o = JSON.createObjectNode();
         o.putObject("alpha_pattern");
         o.putNull("auto_mapping");
         baseModelNameOrPath.ifPresentOrElse(b -> o.put("base_model_name_or_path", b),
                 () -> o.putNull("base_model_name_or_path"));
         o.put("bias", "none");
-        o.putNull("exclude_modules");
         o.put("fan_in_fan_out", false);
         o.put("inference_mode", true);
         o.put("init_lora_weights", true);
@@ -164,12 +184,7 @@ public record PeftConfig(int r, double loraAlpha, List<String> targetModules, Op
             targetModules.forEach(o.putArray("target_modules")::add);
         }
         o.put("task_type", taskType);
-        o.put("use_dora", false);
         o.put("use_rslora", useRslora);
-        try {
-            return JSON.writeValueAsString(JSON.treeToValue(o, java.util.TreeMap.class)) + "\n";
-        } catch (JacksonException e) {
-            throw new IllegalStateException(e);
-        }
+        return o;
     }
 }

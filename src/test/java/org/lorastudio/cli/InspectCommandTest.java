@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.lorastudio.llm.PeftConfig;
 import org.lorastudio.safetensors.DType;
 import org.lorastudio.safetensors.SafetensorsWriter;
 import org.lorastudio.testing.Fixtures;
@@ -156,6 +157,37 @@ class InspectCommandTest {
             assertThat(r.err()).startsWith("error: ").doesNotContain("Exception", "\tat ");
         }
         assertThat(inspect(ckpt.toString()).err()).contains("model.ckpt: ", "pickle", "arbitrary code");
+    }
+
+    @Test
+    void inspectNamesThePeftReleasesThatLoadTheAdapterConfig() throws Exception {
+        Path weights = Fixtures.path("llama-tiny-a/adapter/adapter_model.safetensors");
+        Path current = Files.createDirectory(dir.resolve("current"));
+        Files.copy(weights, current.resolve("adapter_model.safetensors"));
+        PeftConfig config = PeftConfig.read(Fixtures.path("llama-tiny-a/adapter"));
+        Files.writeString(current.resolve("adapter_config.json"), config.toJson());
+        assertThat(inspect(current.resolve("adapter_model.safetensors").toString()).out())
+                .contains("PEFT:       adapter_config.json loads in PEFT 0.8.0 and newer\n");
+
+        Path older = Files.createDirectory(dir.resolve("older"));
+        Files.copy(weights, older.resolve("adapter_model.safetensors"));
+        String written = "/peft/lorastudio-before-peft08-fix-adapter_config.json"; // with exclude_modules, use_dora
+        Path target = older.resolve("adapter_config.json");
+        Files.copy(Path.of(InspectCommandTest.class.getResource(written).toURI()), target);
+        assertThat(inspect(older.resolve("adapter_model.safetensors").toString()).out())
+                .contains("PEFT:       adapter_config.json loads in PEFT 0.14.0 and newer (PEFT 0.8 rejects"
+                        + " exclude_modules [0.14.0], use_dora [0.9.0])");
+
+        Files.writeString(older.resolve("adapter_config.json"), "{\"r\": 4,");
+        Result broken = inspect(older.resolve("adapter_model.safetensors").toString());
+        assertThat(broken.code()).isZero();
+        assertThat(broken.out()).contains("PEFT:       adapter_config.json is not valid JSON");
+
+        Path alone = Files.createDirectory(dir.resolve("alone"));
+        Files.copy(weights, alone.resolve("adapter_model.safetensors"));
+        assertThat(inspect(alone.resolve("adapter_model.safetensors").toString()).out())
+                .contains("PEFT:       no adapter_config.json next to this file");
+        assertThat(inspect(Fixtures.path(KOHYA).toString()).out()).doesNotContain("PEFT:");
     }
 
     @Test

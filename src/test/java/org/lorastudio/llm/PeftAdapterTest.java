@@ -86,7 +86,7 @@ class PeftAdapterTest {
             assertThat(back).isEqualTo(a.config());
             String json = Files.readString(tmp.resolve("adapter_config.json"));
             assertThat(json).contains("\"peft_type\" : \"LORA\"", "\"task_type\" : \"CAUSAL_LM\"", "\"r\" : 4",
-                    "\"lora_alpha\" : 8", "\"use_dora\" : false");
+                    "\"lora_alpha\" : 8", "\"use_rslora\" : false").doesNotContain("use_dora", "exclude_modules");
             try (SafetensorsFile f = SafetensorsFile.open(tmp.resolve("adapter_model.safetensors"))) {
                 assertThat(f.tensors().keySet()).contains(
                         "base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight",

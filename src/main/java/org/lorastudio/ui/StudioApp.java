@@ -48,6 +48,7 @@ import org.lorastudio.ui.train.TrainScreen;
  * it first trains the Train screen's config (the demo by default) until some steps have arrived, then stops it.
  */
 public final class StudioApp extends Application {
+    private MenuBar menuBar;
     private final java.util.prefs.Preferences prefs;
     private final Path firstWorkspace;
     private final BorderPane root = new BorderPane();
@@ -87,7 +88,8 @@ public final class StudioApp extends Application {
         StatusBar status = new StatusBar();
         statusBar = status;
         status.getRightItems().add(machineLabel());
-        root.setTop(menuBar());
+        menuBar = menuBar();
+        root.setTop(menuBar);
         root.setBottom(status);
         stage.setScene(new Scene(root, screenshotMode ? 1280 : prefs.getDouble("width", 1280),
                 screenshotMode ? 800 : prefs.getDouble("height", 800)));
@@ -254,9 +256,29 @@ public final class StudioApp extends Application {
         quit.setAccelerator(KeyCombination.keyCombination("Shortcut+Q"));
         quit.setOnAction(e -> stage.fireEvent(new WindowEvent(stage, WindowEvent.WINDOW_CLOSE_REQUEST)));
         Menu file = new Menu("File", null, open, recentMenu, new SeparatorMenuItem(), quit);
-        MenuBar bar = new MenuBar(file);
+        MenuItem systemCheck = new MenuItem("System check…");
+        systemCheck.setId("system-check");
+        systemCheck.setOnAction(e -> openSystemCheck());
+        Menu help = new Menu("Help", null, systemCheck);
+        MenuBar bar = new MenuBar(file, help);
         bar.setUseSystemMenuBar(true);
         return bar;
+    }
+
+    /** A menu item of the menu bar by id (tests). */
+    javafx.scene.control.MenuItem menuItem(String id) {
+        return menuBar.getMenus().stream().flatMap(m -> m.getItems().stream()).filter(i -> id.equals(i.getId()))
+                .findFirst().orElseThrow();
+    }
+
+    /** Help → System check: the {@code doctor} report for this workspace, gathered on a daemon thread. */
+    Stage openSystemCheck() {
+        Path ws = context != null ? context.workspace() : Path.of("workspace");
+        return org.lorastudio.ui.doctor.SystemCheckDialog.show(stage, ws, work -> {
+            Thread t = new Thread(work, "system-check");
+            t.setDaemon(true);
+            t.start();
+        });
     }
 
     private void refreshRecentMenu() {

@@ -75,6 +75,29 @@ class StudioShellFxTest {
     }
 
     @Test
+    void helpSystemCheckShowsTheDoctorReport(FxRobot robot) {
+        javafx.scene.control.MenuItem item = app.menuItem("system-check");
+        assertThat(item.getText()).isEqualTo("System check…");
+        Stage[] dialog = new Stage[1];
+        robot.interact(() -> {
+            item.fire();
+            dialog[0] = (Stage) javafx.stage.Window.getWindows().stream()
+                    .filter(w -> w instanceof Stage s && "System check".equals(s.getTitle())).findFirst().orElseThrow();
+        });
+        javafx.scene.control.TextArea text = (javafx.scene.control.TextArea) dialog[0].getScene()
+                .lookup("#system-check-text");
+        waitUntil("the report", 120, () -> text.getText().contains("system check\n"));
+        assertThat(text.getText()).contains("[✓] Numerical self-check (CPU): passed")
+                .contains("Engine: DJL 0.36.0, libtorch 2.7.1").contains("[✓] Workspace: "
+                        + first.toAbsolutePath().normalize());
+        javafx.scene.control.Label verdict = (javafx.scene.control.Label) dialog[0].getScene()
+                .lookup("#system-check-verdict");
+        assertThat(verdict.getText()).isEqualTo("Training can start on this machine.");
+        FxTestSupport.snapshot(dialog[0].getScene(), Path.of("target/screenshots/system-check.png"));
+        robot.interact(() -> dialog[0].close());
+    }
+
+    @Test
     void recentFoldersRememberOpenedWorkspacesNewestFirst(FxRobot robot) {
         assertThat(app.recent().list()).containsExactly(first.toAbsolutePath().normalize());
         robot.interact(() -> app.openWorkspace(second));

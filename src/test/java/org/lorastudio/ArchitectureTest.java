@@ -62,6 +62,11 @@ class ArchitectureTest {
             .orShould().callMethodWhere(PRINT_STACK_TRACE_TO_STDERR)
             .because("commands print through picocli's writers so that tests can capture their output");
 
+    /** Feature packages form a layering: no import circle between them (e.g. run ↔ notes, train ↔ llm). */
+    static final ArchRule NO_PACKAGE_CYCLES = com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices()
+            .matching(ROOT + ".(*)..").should().beFreeOfCycles()
+            .because("a package that reaches back up cannot be understood or tested on its own (issue 16)");
+
     @BeforeAll
     static void importMainClasses() {
         main = new ClassFileImporter().withImportOption(new ImportOption.DoNotIncludeTests()).importPackages(ROOT);
@@ -87,6 +92,11 @@ class ArchitectureTest {
     @Test
     void commandsOtherThanCliPrintThroughPicocli() {
         COMMANDS_PRINT_THROUGH_PICOCLI.check(main);
+    }
+
+    @Test
+    void featurePackagesHaveNoImportCircle() {
+        NO_PACKAGE_CYCLES.check(main);
     }
 
     // ---- the rules catch violations -----------------------------------------------------------------------

@@ -17,7 +17,7 @@ import org.lorastudio.dataset.DatasetScanner;
 import org.lorastudio.model.vae.AutoencoderKL;
 import org.lorastudio.train.Buckets;
 import org.lorastudio.train.CropPlan;
-import org.lorastudio.train.NoGrad;
+import org.lorastudio.runtime.NoGrad;
 import org.lorastudio.train.Prefetcher;
 import org.lorastudio.train.sd.ImagePrep;
 import org.lorastudio.util.UserException;

@@ -14,7 +14,7 @@ import ai.djl.ndarray.types.Shape;
 import org.lorastudio.model.unet.UNet2DConditionModel;
 import org.lorastudio.model.unet.UNetConfig;
 import org.lorastudio.nn.Weights;
-import org.lorastudio.train.NoGrad;
+import org.lorastudio.runtime.NoGrad;
 
 /**
  * Times one sampler step of generation: a UNet forward without autograd on the classifier-free-guidance batch

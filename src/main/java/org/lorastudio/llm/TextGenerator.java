@@ -14,7 +14,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import org.lorastudio.model.llama.KvCache;
 import org.lorastudio.model.llama.LlamaForCausalLM;
-import org.lorastudio.train.NoGrad;
+import org.lorastudio.runtime.NoGrad;
 
 /**
  * Autoregressive decoding (transformers' {@code generate} for one sequence): greedy when temperature is 0, else

@@ -27,8 +27,8 @@ import org.lorastudio.util.UserException;
  * user's and stays as it is. Every write is atomic.
  *
  * <p>The trainer calls {@link #onRunStarted} once the data set is scanned and fingerprinted (before step 1) and
- * {@link #onRunEnded} when the run completes, is stopped or fails ({@link RunFolder#writeResultsToNotes()} is the
- * same call).
+ * {@link #onRunEnded} when the run completes, is stopped or fails. The run folder itself never reaches up to the
+ * notes: the layer that finishes a run writes them (no import circle between {@code run} and {@code notes}).
  */
 public final class RunNotes {
     private RunNotes() {

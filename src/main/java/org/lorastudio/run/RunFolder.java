@@ -15,7 +15,6 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
-import org.lorastudio.notes.NotesTemplate;
 import org.lorastudio.util.AtomicFiles;
 import org.lorastudio.util.UserException;
 
@@ -215,15 +214,6 @@ public final class RunFolder {
     /** Opens the metrics log for appending; the caller closes it. */
     public MetricsLog openMetricsLog() throws IOException {
         return MetricsLog.open(metricsFile());
-    }
-
-    /**
-     * Writes the Results section of the notes (outcome, smoothed loss, files, loss plot, sample grid) when a run
-     * ends; the same as {@link org.lorastudio.notes.RunNotes#onRunEnded}. Running it again replaces the earlier
-     * section, so a resumed run does not leave two.
-     */
-    public void writeResultsToNotes() throws IOException {
-        org.lorastudio.notes.RunNotes.onRunEnded(this);
     }
 
     /** The LoRA weight files ({@code *.safetensors}) directly in the folder, by name. */

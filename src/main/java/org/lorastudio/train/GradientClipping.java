@@ -4,6 +4,7 @@ import java.util.Collection;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import org.lorastudio.runtime.NoGrad;
 
 /**
  * Global-norm gradient clipping as {@code torch.nn.utils.clip_grad_norm_} (norm type 2), which kohya and diffusers

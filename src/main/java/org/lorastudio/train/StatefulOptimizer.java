@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.lorastudio.runtime.NoGrad;
 
 /**
  * Shared machinery of the optimizers: per-parameter state buffers ("slots") in the optimizer's own sub-manager,

@@ -33,6 +33,7 @@ import org.lorastudio.run.RunFolder;
 import org.lorastudio.run.RunRecord;
 import org.lorastudio.run.RunStatus;
 import org.lorastudio.runtime.Devices;
+import org.lorastudio.runtime.NoGrad;
 import org.lorastudio.train.tensorboard.EventFileWriter;
 import org.lorastudio.util.FaultPoints;
 import org.lorastudio.util.ProcessMemory;
@@ -524,7 +525,7 @@ public final class Trainer {
     private RunStatus fail(String reason, String advice) {
         try {
             run.update(r -> r.failed(reason, Instant.now()));
-            run.writeResultsToNotes();
+            org.lorastudio.notes.RunNotes.onRunEnded(run);
             archive();
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not record the failure in {}: {}", run.runJson(), e.getMessage());

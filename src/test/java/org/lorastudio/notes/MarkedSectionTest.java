@@ -3,6 +3,7 @@ package org.lorastudio.notes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.lorastudio.run.NotesTemplate;
 
 class MarkedSectionTest {
     private static final MarkedSection S = MarkedSection.RESULTS;

@@ -45,7 +45,7 @@ class ResultsInNotesTest {
         }
         run.update(r -> r.withStepsDone(31).withTotalSteps(31).completed(TestRuns.T.plusSeconds(1200),
                 FinalMetrics.from(run.metrics(), 70.0, null), List.of()));
-        run.writeResultsToNotes();
+        org.lorastudio.notes.RunNotes.onRunEnded(run);
         String last = run.notesText();
 
         assertThat(last).containsOnlyOnce("<!-- results:begin").containsOnlyOnce(end)
@@ -59,7 +59,7 @@ class ResultsInNotesTest {
     void resultsCarryLossFilesPlotAndSampleGrid() throws IOException {
         RunFolder run = TestRuns.finished(workspace.resolve("runs"), "cyberpunk",
                 TestRuns.config("cyberpunk", 8, "2e-4"), TestRuns.T);
-        run.writeResultsToNotes();
+        org.lorastudio.notes.RunNotes.onRunEnded(run);
         String block = MarkedSection.RESULTS.contentIn(run.notesText()).orElseThrow();
         assertThat(block).contains("**Status:** completed after 30 of 30 steps (epoch 3)")
                 .containsPattern("\\*\\*Loss\\*\\* \\(smoothed, EMA 0\\.9\\): final 0\\.\\d+, minimum 0\\.\\d+ at step "
@@ -81,7 +81,7 @@ class ResultsInNotesTest {
     void aFailedRunWithoutMetricsSaysWhatIsKnown() throws IOException {
         RunFolder run = RunFolder.create(workspace.resolve("runs"), "x", "sd15", "name: x\n", TestRuns.T);
         run.update(r -> r.failed("out of memory at step 1; lower batch_size", TestRuns.T.plusSeconds(3)));
-        run.writeResultsToNotes();
+        org.lorastudio.notes.RunNotes.onRunEnded(run);
         String block = MarkedSection.RESULTS.contentIn(run.notesText()).orElseThrow();
         assertThat(block).contains("**Status:** failed after 0 steps")
                 .contains("**Error:** out of memory at step 1; lower batch_size")

@@ -12,7 +12,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lorastudio.notes.NotesTemplate;
+import org.lorastudio.run.NotesTemplate;
 import org.lorastudio.util.UserException;
 
 class RunFolderTest {
@@ -62,8 +62,8 @@ class RunFolderTest {
         Files.writeString(f.samplesDir().resolve("step100_p0.png"), "png");
         f.update(r -> r.withTotalSteps(100).withStepsDone(100).completed(T.plusSeconds(3723),
                 new FinalMetrics(0.08123, 0.07, 3723.0, null, null), List.of()));
-        f.writeResultsToNotes();
-        f.writeResultsToNotes();
+        org.lorastudio.notes.RunNotes.onRunEnded(f);
+        org.lorastudio.notes.RunNotes.onRunEnded(f);
         String notes = f.notesText();
         assertThat(notes).containsOnlyOnce("- **Status:** completed after 100 of 100 steps")
                 .contains("- **Duration:** 1h 02m 03s")
@@ -77,7 +77,7 @@ class RunFolderTest {
         RunFolder f = RunFolder.create(runs, "y", "sd15", CONFIG, T);
         Files.writeString(f.notesFile(), "# my notes\nsome text\n");
         f.update(r -> r.withStepsDone(3).failed("boom", T.plusSeconds(12)));
-        f.writeResultsToNotes();
+        org.lorastudio.notes.RunNotes.onRunEnded(f);
         assertThat(f.notesText()).startsWith("# my notes\nsome text\n\n## Results\n\n<!-- results:begin")
                 .contains("- **Status:** failed after 3 steps\n").contains("final —");
     }

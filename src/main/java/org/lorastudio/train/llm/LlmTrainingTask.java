@@ -27,7 +27,7 @@ import org.lorastudio.llm.TextGenerator;
 import org.lorastudio.llm.TokenizedExample;
 import org.lorastudio.lora.LoraNetwork;
 import org.lorastudio.model.llama.LlamaForCausalLM;
-import org.lorastudio.train.NoGrad;
+import org.lorastudio.runtime.NoGrad;
 import org.lorastudio.train.SeedStreams;
 import org.lorastudio.train.TrainingEvent;
 import org.lorastudio.train.TrainingTask;

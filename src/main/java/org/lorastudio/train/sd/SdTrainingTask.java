@@ -42,7 +42,7 @@ import org.lorastudio.train.Buckets;
 import org.lorastudio.train.CaptionAugment;
 import org.lorastudio.train.CropPlan;
 import org.lorastudio.train.Losses;
-import org.lorastudio.train.NoGrad;
+import org.lorastudio.runtime.NoGrad;
 import org.lorastudio.train.PredictionType;
 import org.lorastudio.train.SeedStreams;
 import org.lorastudio.train.TrainingEvent;

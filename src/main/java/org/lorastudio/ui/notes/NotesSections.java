@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.lorastudio.notes.NotesTemplate;
+import org.lorastudio.run.NotesTemplate;
 
 /**
  * Which sections of the notes template a run's notes have filled in: a section is filled when its body holds

@@ -16,7 +16,7 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.lorastudio.notes.NotesFile;
-import org.lorastudio.notes.NotesTemplate;
+import org.lorastudio.run.NotesTemplate;
 import org.lorastudio.run.RunFolder;
 import org.lorastudio.run.RunRecord;
 import org.lorastudio.ui.runs.RunRow;

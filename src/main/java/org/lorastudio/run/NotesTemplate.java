@@ -1,4 +1,4 @@
-package org.lorastudio.notes;
+package org.lorastudio.run;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.lorastudio.train;
+package org.lorastudio.runtime;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;

@@ -17,9 +17,7 @@ import ai.djl.ndarray.types.DataType;
  * Scalars are float32 and the tensor expressions keep diffusers' operation order, so results match to float32
  * rounding.
  */
-public final class DdimSampler implements Sampler {
-    private final NoiseSchedule schedule;
-    private final long[] timesteps;
+public final class DdimSampler extends DiscreteTimestepSampler {
     private final float eta;
     private final float finalAlphaCumprod;
 
@@ -30,11 +28,10 @@ public final class DdimSampler implements Sampler {
      * @param eta      η ∈ [0, 1]: 0 = deterministic DDIM, 1 = DDPM-like variance
      */
     public DdimSampler(NoiseSchedule schedule, int numSteps, float eta) {
+        super(schedule, numSteps);
         if (!(eta >= 0 && eta <= 1)) {
             throw new IllegalArgumentException("DDIM eta must be in [0, 1], found " + eta);
         }
-        this.schedule = schedule;
-        this.timesteps = Timesteps.discrete(schedule.config(), numSteps);
         this.eta = eta;
         this.finalAlphaCumprod = schedule.config().setAlphaToOne() ? 1.0f : schedule.alphaCumprod(0);
     }
@@ -50,59 +47,18 @@ public final class DdimSampler implements Sampler {
     }
 
     @Override
-    public float[] timesteps() {
-        float[] out = new float[timesteps.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = timesteps[i];
-        }
-        return out;
-    }
-
-    @Override
-    public int numSteps() {
-        return timesteps.length;
-    }
-
-    @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public NDArray scaleModelInput(NDArray sample, int stepIndex) {
-        return sample;
-    }
-
-    @Override
     public NDArray step(NDArray modelOutput, int stepIndex, NDArray sample) {
-        SchedulerConfig c = schedule.config();
-        int t = (int) timesteps[stepIndex];
-        int prev = t - c.numTrainTimesteps() / timesteps.length;
-        float alphaProd = schedule.alphaCumprod(t);
-        float alphaProdPrev = prev >= 0 ? schedule.alphaCumprod(prev) : finalAlphaCumprod;
+        Alphas a = alphas(stepIndex, finalAlphaCumprod);
+        float alphaProd = a.alphaProd();
+        float alphaProdPrev = a.alphaProdPrev();
         float betaProd = 1f - alphaProd;
-        float sqrtAlpha = (float) Math.sqrt(alphaProd);
-        float sqrtBeta = (float) Math.sqrt(betaProd);
         NDArray x = sample.toType(DataType.FLOAT32, false);
         NDArray out = modelOutput.toType(DataType.FLOAT32, false);
-
-        NDArray predX0;
-        NDArray predEps;
-        switch (c.predictionType()) {
-            case EPSILON -> {
-                predX0 = x.sub(out.mul(sqrtBeta)).div(sqrtAlpha);
-                predEps = out;
-            }
-            case V_PREDICTION -> {
-                predX0 = x.mul(sqrtAlpha).sub(out.mul(sqrtBeta));
-                predEps = out.mul(sqrtAlpha).add(x.mul(sqrtBeta));
-            }
-            default -> throw new IllegalStateException();
-        }
-        if (c.clipSample()) {
-            float r = (float) c.clipSampleRange();
-            predX0 = predX0.clip(-r, r);
-        }
+        NDArray predX0 = predictOriginal(x, out, alphaProd);
+        NDArray predEps = switch (schedule.config().predictionType()) {
+            case EPSILON -> out;
+            case V_PREDICTION -> out.mul((float) Math.sqrt(alphaProd)).add(x.mul((float) Math.sqrt(betaProd)));
+        };
         float betaProdPrev = 1f - alphaProdPrev;
         float variance = (betaProdPrev / betaProd) * (1f - alphaProd / alphaProdPrev);
         float stdDev = eta * (float) Math.sqrt(variance);

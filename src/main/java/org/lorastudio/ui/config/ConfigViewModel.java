@@ -6,7 +6,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
@@ -28,22 +26,17 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.lorastudio.bench.MemoryEstimate;
-import org.lorastudio.config.ConfigEnum;
 import org.lorastudio.config.ConfigException;
 import org.lorastudio.config.ConfigField;
 import org.lorastudio.config.ConfigFields;
 import org.lorastudio.config.ConfigLoader;
-import org.lorastudio.config.ConfigPath;
 import org.lorastudio.config.ConfigPreset;
 import org.lorastudio.config.ConfigPresets;
 import org.lorastudio.config.ConfigProblem;
 import org.lorastudio.config.ConfigReport;
 import org.lorastudio.config.ConfigWriter;
 import org.lorastudio.config.ModelType;
-import org.lorastudio.config.TrainingConfig;
 import org.lorastudio.config.ValueType;
-import org.lorastudio.dataset.Dataset;
-import org.lorastudio.dataset.DatasetScanner;
 import org.lorastudio.ui.common.Messages;
 import org.lorastudio.ui.common.TaskExecutor;
 
@@ -104,14 +97,12 @@ public final class ConfigViewModel {
         }
     }
 
-    private static final Pattern NUMBER = Pattern.compile("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?");
-    /** Renders list items and strings with YAML quoting where needed. */
-    private static final ValueType.TextType ANY_TEXT = new ValueType.TextType(0, Integer.MAX_VALUE, null, "text",
-            true);
+    private static final ValueType.TextType ANY_TEXT = FormValues.ANY_TEXT;
 
     private final Path workspace;
     private final Path resourceConfigs;
     private final TaskExecutor io;
+    private final ConfigEstimates estimates;
     private final Map<String, FieldModel> fields = new LinkedHashMap<>();
     private final StringProperty yaml = new SimpleStringProperty("");
     private final ObjectProperty<Path> file = new SimpleObjectProperty<>();
@@ -119,13 +110,8 @@ public final class ConfigViewModel {
     private final ObservableList<ConfigProblem> problems = FXCollections.observableArrayList();
     private final ObservableList<Path> configFiles = FXCollections.observableArrayList();
     private final ObjectProperty<ModelType> modelType = new SimpleObjectProperty<>(ModelType.SD15);
-    private final StringProperty steps = new SimpleStringProperty("");
-    private final StringProperty memory = new SimpleStringProperty("");
-    private long memoryRequest;
     private final BooleanProperty dirty = new SimpleBooleanProperty(false);
     private final StringProperty title = new SimpleStringProperty("New config");
-    private final Map<Path, int[]> datasetCounts = new HashMap<>();
-    private final List<Path> counting = new ArrayList<>();
     private Path baseDir;
     private String savedText = "";
     private boolean refreshing;
@@ -140,6 +126,7 @@ public final class ConfigViewModel {
         this.workspace = workspace;
         this.resourceConfigs = resourceConfigs;
         this.io = io;
+        this.estimates = new ConfigEstimates(io);
         this.baseDir = workspace.resolve("configs");
         for (ConfigField f : ConfigFields.all()) {
             FieldModel m = new FieldModel(f);
@@ -193,7 +180,7 @@ public final class ConfigViewModel {
 
     /** The step arithmetic sentence. */
     public ReadOnlyStringProperty stepsProperty() {
-        return steps;
+        return estimates.steps();
     }
 
     /**
@@ -201,7 +188,7 @@ public final class ConfigViewModel {
      * checkpointing), from {@link MemoryEstimate}; empty while the config has errors.
      */
     public ReadOnlyStringProperty memoryProperty() {
-        return memory;
+        return estimates.memory();
     }
 
     /** Whether the text differs from the file. */
@@ -399,7 +386,7 @@ public final class ConfigViewModel {
                 }
                 return;
             }
-            Parsed p = parse(f, t, m.linePerItem());
+            FormValues.Parsed p = FormValues.parse(f, t, m.linePerItem(), baseDir);
             m.localProblem = p.problem();
             if (p.problem() != null) {
                 showProblems();
@@ -410,62 +397,6 @@ public final class ConfigViewModel {
             }
         } finally {
             editingKey = null;
-        }
-    }
-
-    /** A form value as YAML (or list items), or the problem that keeps it from being written. */
-    record Parsed(String yaml, List<String> items, String problem) {
-        static Parsed problem(String p) {
-            return new Parsed(null, null, p);
-        }
-    }
-
-    /** Turns form text into YAML text, checking it with the key's own type (the validator's messages). */
-    Parsed parse(ConfigField f, String text, boolean linePerItem) {
-        String t = text.strip();
-        ValueType type = f.type();
-        String found = "must be " + type.rule() + ", found " + t;
-        try {
-            if (type instanceof ValueType.IntType) {
-                if (!t.matches("[-+]?[0-9]{1,10}")) {
-                    return Parsed.problem(found);
-                }
-                long v = Long.parseLong(t);
-                if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
-                    return Parsed.problem(found);
-                }
-                return type.check((int) v).map(Parsed::problem).orElse(new Parsed(t, null, null));
-            }
-            if (type instanceof ValueType.NumberType) {
-                if (!NUMBER.matcher(t).matches()) {
-                    return Parsed.problem(found);
-                }
-                return type.check(Double.parseDouble(t)).map(Parsed::problem).orElse(new Parsed(t, null, null));
-            }
-            if (type instanceof ValueType.BoolType) {
-                return t.equals("true") || t.equals("false") ? new Parsed(t, null, null) : Parsed.problem(found);
-            }
-            if (type instanceof ValueType.ChoiceType<?> choice) {
-                boolean ok = choice.values().stream().anyMatch(v -> ((ConfigEnum) v).yamlName().equals(t));
-                return ok ? new Parsed(t, null, null) : Parsed.problem(found);
-            }
-            if (type instanceof ValueType.PathType) {
-                ConfigPath p = ConfigPath.of(t, baseDir);
-                return type.check(p).map(Parsed::problem).orElse(new Parsed(type.yaml(p), null, null));
-            }
-            if (type instanceof ValueType.ListType) {
-                List<String> items = Arrays.stream(text.split(linePerItem ? "\n" : ","))
-                        .map(String::strip).filter(s -> !s.isEmpty()).toList();
-                Optional<String> problem = type.check(items);
-                if (problem.isPresent()) {
-                    return Parsed.problem(problem.get());
-                }
-                return new Parsed(null, items.stream().map(ANY_TEXT::yaml).toList(), null);
-            }
-            String s = text;
-            return type.check(s).map(Parsed::problem).orElse(new Parsed(type.yaml(s), null, null));
-        } catch (RuntimeException e) {
-            return Parsed.problem(found);
         }
     }
 
@@ -490,7 +421,7 @@ public final class ConfigViewModel {
                     m.visible.set(m.field.appliesTo(modelType.get()));
                     if (!m.field.key().equals(editingKey)) {
                         m.localProblem = null;
-                        m.text.set(formText(values.get().get(m.field.key()), m.linePerItem()));
+                        m.text.set(FormValues.formText(values.get().get(m.field.key()), m.linePerItem()));
                     }
                 }
             }
@@ -498,20 +429,9 @@ public final class ConfigViewModel {
             refreshing = false;
         }
         showProblems();
-        updateSteps(r);
-        updateMemoryEstimate(r);
+        estimates.update(r);
         updateDirty();
         title.set(file.get() == null ? "New config" : String.valueOf(file.get().getFileName()));
-    }
-
-    private static String formText(Object value, boolean linePerItem) {
-        if (value == null) {
-            return "";
-        }
-        if (value instanceof List<?> list) {
-            return String.join(linePerItem ? "\n" : ", ", list.stream().map(String::valueOf).toList());
-        }
-        return value.toString();
     }
 
     private void showProblems() {
@@ -538,75 +458,8 @@ public final class ConfigViewModel {
         dirty.set(!yaml.get().equals(savedText));
     }
 
-    private void updateSteps(ConfigReport r) {
-        if (r.loaded().isEmpty()) {
-            steps.set("Fix the errors listed below to see the step count.");
-            return;
-        }
-        TrainingConfig c = r.loaded().get().config();
-        Path data = c.trainDataDir().resolved();
-        boolean text = c.modelType() == ModelType.LLM; // a data file (or folder) of examples, not images
-        int[] counts = datasetCounts.get(data);
-        if (counts != null) {
-            steps.set(counts[0] < 0 ? "The data " + (text ? "file " : "folder ") + data
-                    + " does not exist; check train_data_dir."
-                    : text ? StepArithmetic.describe(c, counts[0], counts[1], "examples")
-                    : StepArithmetic.describe(c, counts[0], counts[1]));
-            return;
-        }
-        steps.set("Counting the " + (text ? "examples" : "images") + " in " + data.getFileName() + " …");
-        if (counting.contains(data)) {
-            return;
-        }
-        counting.add(data);
-        Optional<Path> metadata = c.metadataPath().map(ConfigPath::resolved);
-        io.submit(() -> {
-            if (text) {
-                if (!Files.exists(data)) {
-                    return new int[] {-1, -1};
-                }
-                int n = org.lorastudio.llm.LlmDataReader.read(data).examples().size();
-                return new int[] {n, n};
-            }
-            if (!Files.isDirectory(data)) {
-                return new int[] {-1, -1};
-            }
-            Dataset d = DatasetScanner.scan(data, metadata);
-            return new int[] {d.items().size(), d.trainingItemsPerEpoch()};
-        }, n -> {
-            counting.remove(data);
-            datasetCounts.put(data, n);
-            updateSteps(report.get());
-        }, e -> {
-            counting.remove(data);
-            steps.set("Cannot count the images: " + Messages.plain(e));
-        });
-    }
-
-    /** Computes the memory estimate on the IO thread (it reads the model's config files); the newest request wins. */
-    private void updateMemoryEstimate(ConfigReport r) {
-        long request = ++memoryRequest;
-        if (r.loaded().isEmpty()) {
-            memory.set("");
-            return;
-        }
-        TrainingConfig c = r.loaded().get().config();
-        io.submit(() -> MemoryEstimate.of(c), estimate -> {
-            if (request == memoryRequest) {
-                memory.set(estimate.map(e -> "Expected peak memory " + e.describe()
-                                + (c.gradientCheckpointing() ? "" : "; gradient_checkpointing: true lowers it"))
-                        .orElse(""));
-            }
-        }, e -> {
-            if (request == memoryRequest) {
-                memory.set("No memory estimate: " + Messages.plain(e));
-            }
-        });
-    }
-
     /** Forgets image counts, e.g. after the Datasets screen changed a folder. */
     public void recountDatasets() {
-        datasetCounts.clear();
-        updateSteps(report.get());
+        estimates.recount(report.get());
     }
 }

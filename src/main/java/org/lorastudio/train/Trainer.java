@@ -297,8 +297,8 @@ public final class Trainer {
                 double ips = itemsThisSession / Math.max(now, 1e-9);
                 double perStep = now / stepsThisSession;
                 double lr = schedule.factor(step - 1) * groups.values().iterator().next().lr();
-                metrics.append(new MetricPoint(step, epoch + 1, loss, lr, elapsedBefore + now, ips,
-                        validate(evaluation, step, totalSteps, manager, tb, gradNorm)));
+                Map<String, Object> extra = validate(evaluation, step, totalSteps, manager, tb, gradNorm);
+                metrics.append(new MetricPoint(step, epoch + 1, loss, lr, elapsedBefore + now, ips, extra));
                 int logged = step;
                 FileErrors.writing(tb.file(), () -> {
                     tb.addScalar("loss", (float) loss, logged);
@@ -306,6 +306,9 @@ public final class Trainer {
                 });
                 emit(new TrainingEvent.Step(step, totalSteps, epoch + 1, loss, lr, ips, elapsedBefore + now,
                         perStep * (totalSteps - step), gradNorm));
+                if (extra.get(org.lorastudio.run.ValidationCurve.KEY) instanceof Double v) {
+                    emit(new TrainingEvent.ValidationLoss(step, v)); // after its Step: listeners truncate on Step
+                }
                 boolean stopping = stopRequested.get() || (stopAfterStep != null && step >= stopAfterStep);
                 if (config.sampleEveryNSteps() > 0 && step % config.sampleEveryNSteps() == 0
                         && !config.samplePrompts().isEmpty()) {
@@ -367,7 +370,7 @@ public final class Trainer {
 
     /**
      * The extra metrics of {@code step}: its gradient norm and, when due, the validation loss (issue 16), which also
-     * goes to TensorBoard and the listeners.
+     * goes to TensorBoard here and to the listeners after the step's event.
      */
     private Map<String, Object> validate(RunEvaluation evaluation, int step, int totalSteps, NDManager manager,
                                          EventFileWriter tb, double gradNorm) throws IOException {
@@ -377,7 +380,6 @@ public final class Trainer {
         }
         double v = val.getAsDouble();
         FileErrors.writing(tb.file(), () -> tb.addValidationLoss((float) v, step));
-        emit(new TrainingEvent.ValidationLoss(step, v));
         Map<String, Object> extra = new LinkedHashMap<>(); // in this order in metrics.jsonl
         extra.put("grad_norm", gradNorm);
         extra.put(org.lorastudio.run.ValidationCurve.KEY, v);

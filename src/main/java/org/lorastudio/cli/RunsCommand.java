@@ -177,11 +177,19 @@ final class RunsCommand implements Runnable {
         @Mixin
         OneRun target;
 
+        @Option(names = "--per-image", description = "List the training images by their mean loss in the run,"
+                + " highest first (from per_image_loss.json).")
+        boolean perImage;
+
         @Override
         public void run() {
             RunFolder folder = target.folder(parent);
-            RunRecord r = folder.record();
             PrintWriter out = spec.commandLine().getOut();
+            if (perImage) {
+                printPerImage(out, folder);
+                return;
+            }
+            RunRecord r = folder.record();
             List<List<String>> fields = summaryRows(folder, r);
             int width = fields.stream().mapToInt(f -> f.get(0).length()).max().orElse(0);
             fields.forEach(f -> out.println(f.get(0) + " ".repeat(width - f.get(0).length() + 2) + f.get(1)));
@@ -201,6 +209,24 @@ final class RunsCommand implements Runnable {
                         ? name + "/ (" + folder.countFiles(name) + " files)"
                         : name + " (" + bytes(sizeOf(p)) + ")"));
             }
+        }
+
+        /** The images from the highest mean loss down: often a bad caption, a duplicate, or an odd one out. */
+        private static void printPerImage(PrintWriter out, RunFolder folder) {
+            org.lorastudio.run.PerImageLoss.Snapshot s = org.lorastudio.run.PerImageLoss.read(folder.dir())
+                    .orElseThrow(() -> new UserException("run " + folder.id() + " has no "
+                            + org.lorastudio.run.PerImageLoss.FILE_NAME + " yet: it is written at each checkpoint"
+                            + " and at the end (runs from before per-image losses have none)"));
+            List<List<String>> rows = new ArrayList<>();
+            int rank = 1;
+            for (org.lorastudio.run.PerImageLoss.Entry e : s.images()) {
+                rows.add(List.of(Integer.toString(rank++), e.image(), Formats.loss(e.meanLoss()),
+                        Formats.loss(e.lastLoss()), Long.toString(e.count())));
+            }
+            out.println("per-image loss of " + folder.id() + " up to step " + s.step() + " (" + s.images().size()
+                    + " images, highest mean first)");
+            out.print(new Table(List.of("#", "image", "mean loss", "last loss", "seen"), rows,
+                    List.of(true, false, true, true, true)).text());
         }
 
         private static List<List<String>> summaryRows(RunFolder folder, RunRecord r) {
@@ -247,6 +273,14 @@ final class RunsCommand implements Runnable {
                 add(rows, "items/s", m.itemsPerSecond() == null ? null
                         : String.format(Locale.ROOT, "%.2f", m.itemsPerSecond()));
                 add(rows, "peak memory", m.peakMemoryBytes() == null ? null : bytes(m.peakMemoryBytes()));
+            }
+            try {
+                org.lorastudio.run.ValidationCurve val = org.lorastudio.run.ValidationCurve.of(folder.metrics());
+                val.last().ifPresent(last -> rows.add(List.of("val loss", Formats.loss(last.loss()) + " at step "
+                        + last.step() + val.best().map(b -> " (best " + Formats.loss(b.loss()) + " at step "
+                        + b.step() + ")").orElse(""))));
+            } catch (UserException e) {
+                // an unreadable metrics log is reported under "last metrics"
             }
             if (!r.outputFiles().isEmpty()) {
                 rows.add(List.of("outputs", String.join(", ", r.outputFiles())));

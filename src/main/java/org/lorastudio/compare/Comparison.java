@@ -61,12 +61,17 @@ public record Comparison(ConfigDiff diff, List<RunSummary> summaries) {
             sb.append(md ? t.markdown() : t.text());
         }
         sb.append('\n').append(md ? "## Metrics\n\n" : "Metrics\n");
-        Table m = Table.of(header("metric"), List.of(
+        List<List<String>> metrics = new ArrayList<>(List.of(
                 metricRow("status", RunSummary::status),
                 metricRow("steps", RunSummary::stepsText),
                 metricRow("final loss", s -> Formats.loss(s.finalLoss())),
-                metricRow("min loss", s -> Formats.loss(s.minLoss())),
-                metricRow("duration", s -> Formats.duration(s.durationSeconds()))));
+                metricRow("min loss", s -> Formats.loss(s.minLoss()))));
+        if (summaries.stream().anyMatch(s -> s.finalValLoss() != null)) {
+            metrics.add(metricRow("final val loss", s -> Formats.loss(s.finalValLoss())));
+            metrics.add(metricRow("min val loss", s -> Formats.loss(s.minValLoss())));
+        }
+        metrics.add(metricRow("duration", s -> Formats.duration(s.durationSeconds())));
+        Table m = Table.of(header("metric"), metrics);
         sb.append(md ? m.markdown() : m.text());
         return sb.toString();
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import org.lorastudio.run.FinalMetrics;
 import org.lorastudio.run.MetricPoint;
 import org.lorastudio.run.RunRecord;
+import org.lorastudio.run.ValidationCurve;
 
 /**
  * The few numbers that tell runs apart at a glance (runs table, comparison). Values come from
@@ -21,9 +22,11 @@ import org.lorastudio.run.RunRecord;
  * @param finalLoss loss at the last logged step, or null
  * @param minLoss lowest logged loss, or null
  * @param durationSeconds run time so far or in total, or null
+ * @param finalValLoss validation loss at the last step it was measured, or null (issue 16)
+ * @param minValLoss lowest validation loss, or null
  */
 public record RunSummary(String id, String name, String status, long stepsDone, long totalSteps, Double finalLoss,
-                         Double minLoss, Double durationSeconds) {
+                         Double minLoss, Double durationSeconds, Double finalValLoss, Double minValLoss) {
 
     /** Summarises a run from its record and logged points; {@code now} bounds the duration of a running run. */
     public static RunSummary of(RunRecord record, List<MetricPoint> points, Instant now) {
@@ -37,8 +40,10 @@ public record RunSummary(String id, String name, String status, long stepsDone, 
         Double duration = fm != null && fm.durationSeconds() != null ? fm.durationSeconds()
                 : record.duration(now).map(RunSummary::seconds)
                         .orElse(last == null ? null : last.seconds());
+        ValidationCurve val = ValidationCurve.of(points);
         return new RunSummary(record.id(), record.name(), record.status().label(), steps, record.totalSteps(),
-                finalLoss, minLoss, duration);
+                finalLoss, minLoss, duration, val.last().map(ValidationCurve.Point::loss).orElse(null),
+                val.best().map(ValidationCurve.Point::loss).orElse(null));
     }
 
     private static double seconds(Duration d) {

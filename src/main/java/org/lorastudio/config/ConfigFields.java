@@ -101,6 +101,19 @@ public final class ConfigFields {
             def("cache_latents", DATA, BOOL).byDefault(true).only(IMAGE)
                     .describe("Encode each image with the VAE once and reuse the latents: much faster steps, at"
                             + " the cost of memory (or disk) for the cache.").build(),
+            def("validation_split", DATA, NumberType.between(0, 0.9)).byDefault(0.0).notTunable()
+                    .aliases("val_split", "validation_fraction")
+                    .describe("Fraction of the images (or examples) held out of training to measure a validation"
+                            + " loss; which ones follows from seed and is listed in the run's validation.json."
+                            + " 0 = none held out.")
+                    .hint("0.1-0.2 for 50+ images; 0 with validation_data_dir").build(),
+            def("validation_data_dir", DATA, PATH).optional().notTunable().aliases("val_data_dir")
+                    .describe("A separate validation set in the same layout as train_data_dir (images with"
+                            + " captions, or examples); instead of validation_split.").build(),
+            def("validation_every_n_steps", DATA, STEPS_OR_ZERO).byDefault(0).unit("optimizer steps")
+                    .aliases("val_every_n_steps", "eval_steps")
+                    .describe("Measure the validation loss every N optimizer steps (and at the end); 0 = only at"
+                            + " the end. Needs validation_split or validation_data_dir.").build(),
             // LoRA
             def("lora_rank", LORA, new IntType(1, 1024)).byDefault(8).aliases("network_dim", "rank", "r")
                     .describe("LoRA rank r, the width of the adapter's bottleneck: more capacity and larger files"

@@ -34,6 +34,15 @@ public final class ConfigFiles {
                 problems.add(error("metadata_path", p, "must be a .csv (columns file_name,text) or .jsonl file"));
             }
         });
+        config.validationDataDir().ifPresent(p -> {
+            if (!Files.exists(p.resolved())) {
+                problems.add(error("validation_data_dir", p, "not found: " + p.resolved() + "; fix the path, or"
+                        + " remove validation_data_dir (validation_split holds out part of train_data_dir instead)"));
+            } else if (config.modelType() == ModelType.SD15 && !Files.isDirectory(p.resolved())) {
+                problems.add(error("validation_data_dir", p, "must be a folder of images with captions, found a"
+                        + " file"));
+            }
+        });
         config.outputDir().ifPresent(p -> {
             if (Files.exists(p.resolved()) && !Files.isDirectory(p.resolved())) {
                 problems.add(error("output_dir", p, "is a file, not a folder: " + p.resolved()));

@@ -65,6 +65,17 @@ final class ConfigRules {
                     "save_last_n with save_steps 0 has no effect: there are no step checkpoints (warning).",
                     c -> when(c.saveLastN().isPresent() && c.saveSteps() == 0,
                             "has no effect with save_steps: 0 (only the final LoRA is saved)")),
+            new Rule(Severity.ERROR, "validation_data_dir", List.of("validation_data_dir", "validation_split"),
+                    "validation_split above 0 and validation_data_dir exclude each other.",
+                    c -> when(c.validationDataDir().isPresent() && c.validationSplit() > 0,
+                            "and validation_split (" + c.validationSplit() + ") are both set; use one: remove"
+                                    + " validation_data_dir, or set validation_split: 0")),
+            new Rule(Severity.ERROR, "validation_every_n_steps",
+                    List.of("validation_every_n_steps", "validation_split", "validation_data_dir"),
+                    "validation_every_n_steps above 0 needs validation_split above 0 or validation_data_dir.",
+                    c -> when(c.validationEveryNSteps() > 0 && !c.hasValidation(),
+                            "asks for a validation loss every " + c.validationEveryNSteps() + " steps but nothing"
+                                    + " is held out; set validation_split (e.g. 0.1) or validation_data_dir")),
             new Rule(Severity.WARNING, "mixed_precision", List.of("mixed_precision", "device"),
                     "mixed_precision fp16 or bf16 with device cpu: half precision needs a CUDA GPU (warning).",
                     c -> when(c.mixedPrecision() != MixedPrecision.NO && c.device().equals("cpu"),

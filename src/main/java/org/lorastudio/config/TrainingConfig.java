@@ -25,7 +25,8 @@ public record TrainingConfig(
         String name, ModelType modelType, ConfigPath baseModel,
         // Data
         ConfigPath trainDataDir, Optional<ConfigPath> metadataPath, int resolution, boolean enableBucket,
-        boolean cacheLatents,
+        boolean cacheLatents, double validationSplit, Optional<ConfigPath> validationDataDir,
+        int validationEveryNSteps,
         // LoRA
         int loraRank, Optional<Double> loraAlpha, double loraDropout, List<String> unetTargetModules,
         List<String> textEncoderTargetModules, List<String> targetModules,
@@ -57,6 +58,7 @@ public record TrainingConfig(
         Objects.requireNonNull(baseModel, "baseModel");
         Objects.requireNonNull(trainDataDir, "trainDataDir");
         Objects.requireNonNull(metadataPath, "metadataPath");
+        Objects.requireNonNull(validationDataDir, "validationDataDir");
         Objects.requireNonNull(loraAlpha, "loraAlpha");
         unetTargetModules = List.copyOf(unetTargetModules);
         textEncoderTargetModules = List.copyOf(textEncoderTargetModules);
@@ -209,6 +211,11 @@ public record TrainingConfig(
     /** Whether the text encoder gets LoRA modules; when not, it stays frozen and its outputs can be cached. */
     public boolean trainsTextEncoder() {
         return modelType == ModelType.SD15 && !textEncoderTargetModules.isEmpty();
+    }
+
+    /** Whether a validation loss is measured: part of the data is held out, or a validation folder is given. */
+    public boolean hasValidation() {
+        return validationSplit > 0 || validationDataDir.isPresent();
     }
 
     /** Items per optimizer step: batch size times gradient-accumulation steps. */

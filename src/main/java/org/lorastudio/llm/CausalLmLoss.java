@@ -19,6 +19,17 @@ public final class CausalLmLoss {
         return parts[0].div(parts[1].maximum(1f));
     }
 
+    /**
+     * The mean loss (as {@link #loss}) and each sequence's own mean over its counted tokens, shape (B), off the
+     * graph; a sequence without counted tokens has 0.
+     */
+    public static NDArray[] lossAndPerExample(NDArray logits, NDArray labels) {
+        NDArray[] parts = sumAndCount(logits, labels);
+        NDArray perExample = parts[2].stopGradient().sum(new int[] {1}).neg()
+                .div(parts[3].sum(new int[] {1}).maximum(1f)); // (B, T-1) -> (B)
+        return new NDArray[] {parts[0].div(parts[1].maximum(1f)), perExample};
+    }
+
     /** Sum of the per-token losses (float32 scalar). */
     public static NDArray sum(NDArray logits, NDArray labels) {
         return sumAndCount(logits, labels)[0];
@@ -46,7 +57,9 @@ public final class CausalLmLoss {
         NDArray logProbs = shifted.reshape(-1, v).logSoftmax(-1); // (B·(T-1), V)
         NDArray picked = logProbs.gather(safe.reshape(-1, 1), 1).reshape(-1); // (B·(T-1))
         NDArray weights = keep.reshape(-1).toType(DataType.FLOAT32, false);
-        NDArray total = picked.mul(weights).sum().neg();
-        return new NDArray[] {total, weights.sum()};
+        NDArray masked = picked.mul(weights);
+        NDArray total = masked.sum().neg();
+        long b = target.getShape().get(0);
+        return new NDArray[] {total, weights.sum(), masked.reshape(b, -1), weights.reshape(b, -1)}; // (B, T-1)
     }
 }

@@ -10,7 +10,9 @@ import org.lorastudio.compare.Formats;
 import org.lorastudio.report.LossSummary;
 import org.lorastudio.report.MarkdownLinks;
 import org.lorastudio.run.FinalMetrics;
+import org.lorastudio.run.PerImageLoss;
 import org.lorastudio.run.RunRecord;
+import org.lorastudio.run.ValidationCurve;
 
 /**
  * The results the studio writes into a run's notes when it ends, completed, stopped or failed (SPEC §5, issue 5):
@@ -24,14 +26,21 @@ import org.lorastudio.run.RunRecord;
  * @param loraFiles LoRA weight file names in the run folder
  * @param lossPlot the loss plot's path relative to the run folder, if one was drawn
  * @param sampleGrid the sample grid as Markdown, if the run made samples
+ * @param validation the validation loss from the metrics log (empty when the run held nothing out)
+ * @param hardest the images with the highest mean loss, highest first (empty when not recorded)
  */
 public record ResultsSection(RunRecord record, LossSummary loss, List<String> loraFiles, Optional<String> lossPlot,
-                             Optional<String> sampleGrid) {
+                             Optional<String> sampleGrid, ValidationCurve validation,
+                             List<PerImageLoss.Entry> hardest) {
+    /** Images named in the Results line of the highest per-image losses. */
+    static final int HARDEST_SHOWN = 3;
+
     /** LoRA files listed by name; a run saving every 50 steps would otherwise fill the page. */
     static final int MAX_LORA_FILES = 8;
 
     public ResultsSection {
         loraFiles = List.copyOf(loraFiles);
+        hardest = List.copyOf(hardest.subList(0, Math.min(HARDEST_SHOWN, hardest.size())));
     }
 
     /** The Markdown between the markers. */
@@ -48,6 +57,14 @@ public record ResultsSection(RunRecord record, LossSummary loss, List<String> lo
                 + ", minimum " + Formats.loss(loss.minSmoothed())
                 + (loss.minStep() == null ? "" : " at step " + loss.minStep())
                 + " — raw: last " + Formats.loss(loss.lastRaw()) + ", minimum " + Formats.loss(loss.minRaw()));
+        validation.last().ifPresent(last -> lines.add("- **Validation loss:** " + Formats.loss(last.loss())
+                + " at step " + last.step() + validation.best().map(b -> ", minimum " + Formats.loss(b.loss())
+                + " at step " + b.step()).orElse("") + " (" + validation.points().size() + " measurements)"));
+        if (!hardest.isEmpty()) {
+            lines.add("- **Highest-loss images** (mean over the run): " + String.join(", ", hardest.stream()
+                    .map(e -> e.image() + " " + Formats.loss(e.meanLoss())).toList())
+                    + " — `lorastudio runs show " + record.id() + " --per-image` lists all");
+        }
         Double seconds = m != null && m.durationSeconds() != null ? m.durationSeconds()
                 : record.duration(Instant.now()).map(d -> d.toMillis() / 1000.0).orElse(null);
         lines.add("- **Duration:** " + Formats.duration(seconds)

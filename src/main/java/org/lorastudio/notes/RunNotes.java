@@ -95,12 +95,23 @@ public final class RunNotes {
     public static void onRunEnded(RunFolder run, org.lorastudio.run.RunRecord record) throws IOException {
         Optional<Path> plot = LossCurvePlot.writeForRun(run, LossCurvePlot.Options.defaults());
         SampleIndex samples = SampleIndex.read(run.samplesDir());
+        List<org.lorastudio.run.MetricPoint> points = run.metrics();
         ResultsSection section = new ResultsSection(record,
-                LossSummary.of(run.metrics(), Smoothing.DEFAULT_BETA),
+                LossSummary.of(points, Smoothing.DEFAULT_BETA),
                 run.loraFiles().stream().map(p -> p.getFileName().toString()).toList(),
                 plot.map(p -> run.dir().relativize(p).toString().replace('\\', '/')),
-                SampleGrid.markdown(samples, f -> MarkdownLinks.relative(run.dir(), f), SampleGrid.MAX_STEPS));
+                SampleGrid.markdown(samples, f -> MarkdownLinks.relative(run.dir(), f), SampleGrid.MAX_STEPS),
+                org.lorastudio.run.ValidationCurve.of(points), hardest(run));
         AtomicFiles.writeString(run.notesFile(), section.insertInto(run.notesText()));
+    }
+
+    /** The per-image losses of the run, highest first; none when the file is missing or unreadable. */
+    private static List<org.lorastudio.run.PerImageLoss.Entry> hardest(RunFolder run) {
+        try {
+            return org.lorastudio.run.PerImageLoss.read(run.dir()).map(s -> s.images()).orElse(List.of());
+        } catch (org.lorastudio.util.UserException e) {
+            return List.of();
+        }
     }
 
     /**

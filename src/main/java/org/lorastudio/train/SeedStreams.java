@@ -30,6 +30,8 @@ public final class SeedStreams {
     public static final String CAPTION = "caption";
     public static final String FLIP = "flip";
     public static final String SAMPLE = "sample";
+    /** Which items validation_split holds out (once per run). */
+    public static final String VALIDATION = "validation";
 
     private static final byte[] TAG = "lorastudio-seed-v1".getBytes(StandardCharsets.US_ASCII);
     private static final long NO_INDEX = Long.MIN_VALUE;

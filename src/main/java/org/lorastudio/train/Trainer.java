@@ -228,6 +228,8 @@ public final class Trainer {
                 emit(new TrainingEvent.Log("No checkpoint yet: starting from step 0"));
             }
         }
+        RunEvaluation evaluation = RunEvaluation.start(task, run.dir(), config.validationEveryNSteps(), resuming,
+                startStep, this::emit);
         long trainable = task.network().parameterCount();
         writeStartRecord(task, device, totalSteps);
         if (!resuming || run.record().stepsDone() == 0) {
@@ -268,7 +270,10 @@ public final class Trainer {
                     int[] batch = epochBatches.get(i);
                     try (NDManager sm = manager.newSubManager();
                          GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray loss = task.loss(sm, batch, epoch, (long) epoch * microPerEpoch + i);
+                        TrainingTask.ItemLosses losses = task.itemLosses(sm, batch, epoch,
+                                (long) epoch * microPerEpoch + i);
+                        NDArray loss = losses.mean();
+                        evaluation.add(batch, losses.perItem(), step + 1);
                         float value = loss.getFloat();
                         if (!Float.isFinite(value)) {
                             throw new NonFiniteLoss(step + 1, value, null);
@@ -293,8 +298,8 @@ public final class Trainer {
                 double ips = itemsThisSession / Math.max(now, 1e-9);
                 double perStep = now / stepsThisSession;
                 double lr = schedule.factor(step - 1) * groups.values().iterator().next().lr();
-                metrics.append(new MetricPoint(step, epoch + 1, loss, lr, elapsedBefore + now, ips,
-                        Map.of("grad_norm", gradNorm)));
+                Map<String, Object> extra = validate(evaluation, step, totalSteps, manager, tb, gradNorm);
+                metrics.append(new MetricPoint(step, epoch + 1, loss, lr, elapsedBefore + now, ips, extra));
                 int logged = step;
                 FileErrors.writing(tb.file(), () -> {
                     tb.addScalar("loss", (float) loss, logged);
@@ -302,6 +307,9 @@ public final class Trainer {
                 });
                 emit(new TrainingEvent.Step(step, totalSteps, epoch + 1, loss, lr, ips, elapsedBefore + now,
                         perStep * (totalSteps - step), gradNorm));
+                if (extra.get(org.lorastudio.run.ValidationCurve.KEY) instanceof Double v) {
+                    emit(new TrainingEvent.ValidationLoss(step, v)); // after its Step: listeners truncate on Step
+                }
                 boolean stopping = stopRequested.get() || (stopAfterStep != null && step >= stopAfterStep);
                 if (config.sampleEveryNSteps() > 0 && step % config.sampleEveryNSteps() == 0
                         && !config.samplePrompts().isEmpty()) {
@@ -317,11 +325,13 @@ public final class Trainer {
                     Path ck = Checkpoint.save(run.checkpointsDir(), new Checkpoint.State(step,
                             elapsedBefore + (System.nanoTime() - tStart) / 1e9, lossScale),
                             task.network().namedArrays(), optimizers, CHECKPOINTS_KEPT);
+                    evaluation.save(step);
                     emit(new TrainingEvent.CheckpointSaved(step, lora, ck));
                 } else if (stopping) {
                     Path ck = Checkpoint.save(run.checkpointsDir(), new Checkpoint.State(step,
                             elapsedBefore + (System.nanoTime() - tStart) / 1e9, lossScale),
                             task.network().namedArrays(), optimizers, CHECKPOINTS_KEPT);
+                    evaluation.save(step);
                     emit(new TrainingEvent.CheckpointSaved(step, null, ck));
                 }
                 if (stopping && step < totalSteps) {
@@ -341,6 +351,7 @@ public final class Trainer {
                 Checkpoint.save(run.checkpointsDir(), new Checkpoint.State(step,
                         elapsedBefore + (System.nanoTime() - tStart) / 1e9, lossScale),
                         task.network().namedArrays(), optimizers, CHECKPOINTS_KEPT);
+                evaluation.save(step);
                 FaultPoints.reached("final.after-save");
             }
             elapsedBefore += (System.nanoTime() - tStart) / 1e9;
@@ -356,6 +367,24 @@ public final class Trainer {
         emit(new TrainingEvent.Finished(run.dir(), status.name().toLowerCase(java.util.Locale.ROOT), step, allLora,
                 lastLoss, (System.nanoTime() - t0) / 1e9));
         return status;
+    }
+
+    /**
+     * The extra metrics of {@code step}: its gradient norm and, when due, the validation loss (issue 16), which also
+     * goes to TensorBoard here and to the listeners after the step's event.
+     */
+    private Map<String, Object> validate(RunEvaluation evaluation, int step, int totalSteps, NDManager manager,
+                                         EventFileWriter tb, double gradNorm) throws IOException {
+        java.util.OptionalDouble val = evaluation.validateAt(step, totalSteps, manager);
+        if (val.isEmpty()) {
+            return Map.of("grad_norm", gradNorm);
+        }
+        double v = val.getAsDouble();
+        FileErrors.writing(tb.file(), () -> tb.addValidationLoss((float) v, step));
+        Map<String, Object> extra = new LinkedHashMap<>(); // in this order in metrics.jsonl
+        extra.put("grad_norm", gradNorm);
+        extra.put(org.lorastudio.run.ValidationCurve.KEY, v);
+        return extra;
     }
 
     /** The first trainable array whose gradient holds NaN or Inf (for the failure message). */

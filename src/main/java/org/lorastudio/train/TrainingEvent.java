@@ -28,6 +28,10 @@ public sealed interface TrainingEvent {
                 double secondsElapsed, double etaSeconds, double gradNorm) implements TrainingEvent {
     }
 
+    /** The validation loss of the weights after {@code step} (issue 16). */
+    record ValidationLoss(int step, double loss) implements TrainingEvent {
+    }
+
     /** Sample images (or texts) for the prompts, written at {@code step}. */
     record SampleReady(int step, List<String> prompts, List<Path> files) implements TrainingEvent {
     }

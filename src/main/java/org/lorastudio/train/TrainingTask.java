@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import ai.djl.ndarray.NDArray;
@@ -31,6 +32,34 @@ public interface TrainingTask extends AutoCloseable {
      * the micro-batch derives from it (bit-identical resume).
      */
     NDArray loss(NDManager step, int[] items, int epoch, long microIndex);
+
+    /**
+     * {@link #loss} together with each item's own loss (plain values, in the order of {@code items}), for the
+     * per-image loss of issue 16. Tasks that can tell items apart override this and let {@link #loss} return its
+     * mean; the default has no per-item values.
+     */
+    default ItemLosses itemLosses(NDManager step, int[] items, int epoch, long microIndex) {
+        return new ItemLosses(loss(step, items, epoch, microIndex), null);
+    }
+
+    /** A stable name of training item {@code item} in per_image_loss.json (an image's path in the data set). */
+    default String itemName(int item) {
+        return "item " + item;
+    }
+
+    /** The items the validation loss is measured on (after {@link #prepare}); empty when none are held out. */
+    default Optional<org.lorastudio.run.ValidationSet> validationSet() {
+        return Optional.empty();
+    }
+
+    /**
+     * The mean loss of the validation set under the current weights, in inference mode (no gradients, no dropout)
+     * and with the same timesteps and noise per item at every call, so values compare across steps and runs.
+     * Only called when {@link #validationSet()} is present.
+     */
+    default double validationLoss(NDManager manager) {
+        throw new UnsupportedOperationException("this task has no validation set");
+    }
 
     /**
      * Called right after the loss of a micro-batch was back-propagated, inside the same gradient collector: a task
@@ -67,6 +96,15 @@ public interface TrainingTask extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * A micro-batch's loss and its items' own losses.
+     *
+     * @param mean the scalar loss the trainer back-propagates
+     * @param perItem each item's loss in batch order, or null when the task does not tell them apart
+     */
+    record ItemLosses(NDArray mean, float[] perItem) {
+    }
 
     /** A named set of trainable arrays sharing a learning rate. */
     record ParamGroup(double lr, Map<String, NDArray> arrays) {

@@ -22,7 +22,9 @@ class ConfigFieldsTest {
             "sample_seed", "sample_guidance", "sample_negative_prompt", "noise_offset", "min_snr_gamma",
             "prediction_type", "clip_skip", "shuffle_caption", "keep_tokens", "caption_dropout_rate",
             "caption_tag_dropout_rate", "flip_aug", "cache_latents", "max_seq_length", "prompt_template",
-            "train_on_inputs", "save_precision", "save_format");
+            "train_on_inputs", "save_precision", "save_format",
+            // issue 16: validation loss
+            "validation_split", "validation_data_dir", "validation_every_n_steps");
 
     @Test
     void everySpecKeyHasADescriptorAndThereAreNoOthers() {

@@ -50,6 +50,11 @@ public final class LlmTrainingTask implements TrainingTask {
     private PeftConfig peft;
     private List<TokenizedExample> examples = List.of();
     private String dataHash;
+    /** Held-out examples (issue 16): not trained on. */
+    private List<TokenizedExample> validation = List.of();
+    private org.lorastudio.run.ValidationSet validationSet;
+    /** 1-based number of each training example in the data (before examples were held out), for its name. */
+    private int[] numbers = new int[0];
 
     public LlmTrainingTask(TrainingConfig config) {
         this.config = config;
@@ -78,6 +83,7 @@ public final class LlmTrainingTask implements TrainingTask {
             events.accept(new TrainingEvent.Log(enc.truncated() + " of " + enc.examples().size()
                     + " examples were cut to max_seq_length " + config.maxSeqLength()));
         }
+        splitValidation();
         events.accept(new TrainingEvent.Preparing("tokenizing", examples.size(), examples.size()));
         dataHash = hashData(config.trainDataDir().resolved());
         peft = PeftConfig.of(config, base.toString());
@@ -86,6 +92,76 @@ public final class LlmTrainingTask implements TrainingTask {
         network.setTrainable(true);
         network.setTraining(true);
         network.attach();
+    }
+
+    /** Holds out validation_split of the examples (chosen from the seed), or reads validation_data_dir. */
+    private void splitValidation() throws IOException {
+        List<String> names = new ArrayList<>();
+        if (config.validationDataDir().isPresent()) {
+            Path dir = config.validationDataDir().get().resolved();
+            LlmData data = LlmDataReader.read(dir);
+            validation = LlmExampleEncoder.of(tokenizer, config).encodeAll(data.requireValid()).examples().stream()
+                    .filter(LlmTrainingTask::hasTrainedToken).toList();
+            if (validation.isEmpty()) {
+                throw new UserException("validation_data_dir " + dir + " has no example with a response token");
+            }
+            for (int i = 0; i < validation.size(); i++) {
+                names.add("example " + (i + 1));
+            }
+            validationSet = new org.lorastudio.run.ValidationSet(org.lorastudio.run.ValidationSet.FROM_FOLDER, 0,
+                    dir.toString(), names);
+            return;
+        }
+        int[] held = org.lorastudio.train.ValidationSplit.heldOut(examples.size(), config.validationSplit(), streams);
+        if (held.length == 0) {
+            return;
+        }
+        boolean[] mask = org.lorastudio.train.ValidationSplit.mask(examples.size(), held);
+        List<TokenizedExample> kept = new ArrayList<>();
+        List<TokenizedExample> out = new ArrayList<>();
+        for (int i = 0; i < mask.length; i++) {
+            (mask[i] ? out : kept).add(examples.get(i));
+            if (mask[i]) {
+                names.add("example " + (i + 1));
+            }
+        }
+        examples = List.copyOf(kept);
+        validation = List.copyOf(out);
+        numbers = java.util.stream.IntStream.range(0, mask.length).filter(i -> !mask[i]).map(i -> i + 1).toArray();
+        validationSet = new org.lorastudio.run.ValidationSet(org.lorastudio.run.ValidationSet.FROM_SPLIT,
+                config.validationSplit(), config.trainDataDir().resolved().toString(), names);
+    }
+
+    @Override
+    public java.util.Optional<org.lorastudio.run.ValidationSet> validationSet() {
+        return java.util.Optional.ofNullable(validationSet);
+    }
+
+    /** Token-weighted mean cross-entropy of the held-out examples, one at a time, without dropout or gradients. */
+    @Override
+    @SuppressWarnings("try")
+    public double validationLoss(NDManager manager) {
+        network.setTraining(false);
+        try (NoGrad g = NoGrad.enter()) {
+            double sum = 0;
+            long count = 0;
+            for (TokenizedExample e : validation) {
+                try (NDManager m = manager.newSubManager()) {
+                    LlmBatch.Arrays3 a = LlmBatch.collate(List.of(e), tokenizer.padId()).toArrays(m);
+                    NDArray logits = model.forward(a.inputIds(), a.attentionMask()).toType(DataType.FLOAT32, false);
+                    sum += CausalLmLoss.sum(logits, a.labels()).getFloat();
+                    count += CausalLmLoss.count(a.labels());
+                }
+            }
+            return sum / Math.max(1, count);
+        } finally {
+            network.setTraining(true);
+        }
+    }
+
+    @Override
+    public String itemName(int item) {
+        return "example " + (item < numbers.length ? numbers[item] : item + 1);
     }
 
     private static boolean hasTrainedToken(TokenizedExample e) {
@@ -129,15 +205,20 @@ public final class LlmTrainingTask implements TrainingTask {
 
     @Override
     public NDArray loss(NDManager step, int[] items, int epoch, long microIndex) {
+        return itemLosses(step, items, epoch, microIndex).mean();
+    }
+
+    @Override
+    public ItemLosses itemLosses(NDManager step, int[] items, int epoch, long microIndex) {
         streams.seedEngine(SeedStreams.DROPOUT, microIndex);
         List<TokenizedExample> batch = new ArrayList<>();
         for (int i : items) {
             batch.add(examples.get(i));
         }
-        LlmBatch b = LlmBatch.collate(batch, tokenizer.padId());
-        LlmBatch.Arrays3 a = b.toArrays(step);
+        LlmBatch.Arrays3 a = LlmBatch.collate(batch, tokenizer.padId()).toArrays(step);
         NDArray logits = model.forward(a.inputIds(), a.attentionMask());
-        return CausalLmLoss.loss(logits.toType(DataType.FLOAT32, false), a.labels());
+        NDArray[] parts = CausalLmLoss.lossAndPerExample(logits.toType(DataType.FLOAT32, false), a.labels());
+        return new ItemLosses(parts[0], parts[1].toFloatArray());
     }
 
     @Override

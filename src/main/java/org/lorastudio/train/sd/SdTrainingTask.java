@@ -77,6 +77,9 @@ public final class SdTrainingTask implements TrainingTask {
     private Dataset dataset;
     private org.lorastudio.model.unet.CheckpointedForward pending;
     private org.lorastudio.run.DatasetSnapshot pinned;
+    /** Held-out images (issue 16), their VAE moments always cached; not trained on. */
+    private final List<Source> validation = new ArrayList<>();
+    private org.lorastudio.run.ValidationSet validationSet;
 
     /** One decoded source image: its bucket and cached VAE moments (and those of its mirror image). */
     private record Source(DatasetItem item, int bucket, float[] moments, float[] flippedMoments, float[] pixels,
@@ -164,7 +167,11 @@ public final class SdTrainingTask implements TrainingTask {
         buckets = config.enableBucket()
                 ? Buckets.generate(config.resolution(), Math.max(Buckets.defaultStep(config.resolution()), factor))
                 : Buckets.square(config.resolution());
-        encodeImages(manager, events);
+        List<DatasetItem> train = new ArrayList<>(dataset.items());
+        List<DatasetItem> held = new ArrayList<>();
+        splitValidation(train, held);
+        encodeImages(manager, events, train, sources, false);
+        encodeImages(manager, events, held, validation, true);
         for (int s = 0; s < sources.size(); s++) {
             DatasetItem it = sources.get(s).item();
             for (int r = 0; r < it.repeats(); r++) {
@@ -190,24 +197,27 @@ public final class SdTrainingTask implements TrainingTask {
      * Decodes and resizes the images on background threads (a few ahead) while this thread runs the VAE on the
      * ones already decoded; the result is the same as a serial loop's.
      */
-    private void encodeImages(NDManager manager, Consumer<TrainingEvent> events) throws IOException {
-        List<DatasetItem> list = dataset.items();
+    private void encodeImages(NDManager manager, Consumer<TrainingEvent> events, List<DatasetItem> list,
+                              List<Source> into, boolean forValidation) throws IOException {
         try (org.lorastudio.train.Prefetcher<DatasetItem, Decoded> images = new org.lorastudio.train.Prefetcher<>(
                 list, this::decode, org.lorastudio.train.Prefetcher.defaultThreads(), 8)) {
             for (int i = 0; i < list.size(); i++) {
-                encodeOne(manager, list.get(i), images.next());
-                events.accept(new TrainingEvent.Preparing(config.cacheLatents() ? "caching latents"
-                        : "reading images", i + 1, list.size()));
+                encodeOne(manager, list.get(i), images.next(), into, forValidation);
+                events.accept(new TrainingEvent.Preparing(forValidation ? "caching validation latents"
+                        : config.cacheLatents() ? "caching latents" : "reading images", i + 1, list.size()));
             }
         }
     }
 
-    private void encodeOne(NDManager manager, DatasetItem it, Decoded d) {
+    private void encodeOne(NDManager manager, DatasetItem it, Decoded d, List<Source> sources,
+                           boolean forValidation) {
         int b = d.bucket();
         CropPlan plan = d.plan();
         float[] px = d.px();
         float[] pxFlip = d.pxFlip();
-        if (config.cacheLatents()) {
+        if (forValidation) {
+            sources.add(new Source(it, b, moments(manager, px, plan), null, null, null));
+        } else if (config.cacheLatents()) {
             sources.add(new Source(it, b, moments(manager, px, plan), pxFlip == null ? null
                     : moments(manager, pxFlip, plan), null, null));
         } else {
@@ -263,6 +273,11 @@ public final class SdTrainingTask implements TrainingTask {
 
     @Override
     public NDArray loss(NDManager m, int[] batch, int epoch, long microIndex) {
+        return itemLosses(m, batch, epoch, microIndex).mean();
+    }
+
+    @Override
+    public ItemLosses itemLosses(NDManager m, int[] batch, int epoch, long microIndex) {
         streams.seedEngine(SeedStreams.NOISE, microIndex);
         Bucket bucket = buckets.get(sources.get(items.get(batch[0]).source()).bucket());
         int h = bucket.height() / 8;
@@ -291,15 +306,115 @@ public final class SdTrainingTask implements TrainingTask {
         }
         boolean v = config.predictionType() == org.lorastudio.config.PredictionType.V_PREDICTION;
         NDArray target = v ? schedule.velocity(latents, noise, t) : noise;
+        // each image's own MSE, off the graph (the mean below is what is back-propagated)
+        float[] perItem = Losses.perSampleMse(pred.stopGradient(), target).toFloatArray();
         if (config.minSnrGamma().isPresent()) {
             double[] snr = new double[t.length];
             for (int i = 0; i < t.length; i++) {
                 snr[i] = schedule.snr((int) t[i]);
             }
-            return Losses.minSnrMse(pred, target, snr, config.minSnrGamma().get(),
-                    v ? PredictionType.V_PREDICTION : PredictionType.EPSILON);
+            PredictionType type = v ? PredictionType.V_PREDICTION : PredictionType.EPSILON;
+            float[] weights = Losses.minSnrWeights(snr, config.minSnrGamma().get(), type);
+            for (int i = 0; i < perItem.length; i++) {
+                perItem[i] *= weights[i];
+            }
+            return new ItemLosses(Losses.minSnrMse(pred, target, snr, config.minSnrGamma().get(), type), perItem);
         }
-        return Losses.mse(pred, target);
+        return new ItemLosses(Losses.mse(pred, target), perItem);
+    }
+
+    // ---- validation loss and per-image names (issue 16) ---------------------------------------------------------
+
+    /**
+     * The noise seed of the validation loss: a constant, not the run seed, so that two runs on the same validation
+     * image see the same noise and their losses compare.
+     */
+    private static final SeedStreams VALIDATION_NOISE = new SeedStreams(16);
+    /** Timesteps per validation image: the midpoints of four equal slices of the schedule (125, 375, 625, 875). */
+    private static final int VALIDATION_TIMESTEPS = 4;
+
+    /** Moves the images validation_split holds out from {@code train} to {@code held}, or fills it from the folder. */
+    private void splitValidation(List<DatasetItem> train, List<DatasetItem> held) throws IOException {
+        if (config.validationDataDir().isPresent()) {
+            Dataset v = DatasetScanner.scan(config.validationDataDir().get().resolved(), Optional.empty());
+            if (v.hasErrors() || v.items().isEmpty()) {
+                throw new UserException("validation_data_dir " + v.root() + (v.items().isEmpty() ? " has no images"
+                        : " has errors") + "; run `lorastudio dataset check " + v.root() + "` and fix it");
+            }
+            held.addAll(v.items());
+            validationSet = new org.lorastudio.run.ValidationSet(org.lorastudio.run.ValidationSet.FROM_FOLDER, 0,
+                    v.root().toString(), v.items().stream().map(DatasetItem::name).toList());
+            return;
+        }
+        int[] out = org.lorastudio.train.ValidationSplit.heldOut(train.size(), config.validationSplit(), streams);
+        if (out.length == 0) {
+            return;
+        }
+        boolean[] mask = org.lorastudio.train.ValidationSplit.mask(train.size(), out);
+        List<DatasetItem> kept = new ArrayList<>();
+        for (int i = 0; i < mask.length; i++) {
+            (mask[i] ? held : kept).add(train.get(i));
+        }
+        train.clear();
+        train.addAll(kept);
+        validationSet = new org.lorastudio.run.ValidationSet(org.lorastudio.run.ValidationSet.FROM_SPLIT,
+                config.validationSplit(), dataset.root().toString(), held.stream().map(DatasetItem::name).toList());
+    }
+
+    @Override
+    public Optional<org.lorastudio.run.ValidationSet> validationSet() {
+        return Optional.ofNullable(validationSet);
+    }
+
+    @Override
+    public String itemName(int item) {
+        return sources.get(items.get(item).source()).item().name();
+    }
+
+    @Override
+    @SuppressWarnings("try")
+    public double validationLoss(NDManager manager) {
+        network.setTraining(false);
+        try (NoGrad g = NoGrad.enter()) {
+            double sum = 0;
+            for (Source s : validation) {
+                try (NDManager m = manager.newSubManager()) {
+                    sum += validationLoss(m, s);
+                }
+            }
+            return sum / validation.size();
+        } finally {
+            network.setTraining(true);
+        }
+    }
+
+    /**
+     * One image's validation loss: the latent mean (no sampling), the plain caption, the fixed timesteps, noise
+     * from the image's own constant stream, plain MSE against the configured target (no noise offset or min-SNR
+     * weighting, so configs that differ in those still compare).
+     */
+    private double validationLoss(NDManager m, Source s) {
+        Bucket bucket = buckets.get(s.bucket());
+        int h = bucket.height() / 8;
+        int w = bucket.width() / 8;
+        int k = VALIDATION_TIMESTEPS;
+        NDArray moments = Weights.owned(m.create(s.moments(), new Shape(1, 8, h, w)));
+        NDArray latents = moments.get(new NDIndex(":, 0:4")).mul(sd.vae().scalingFactor())
+                .repeat(0, k); // (1, 4, h, w) -> (k, 4, h, w)
+        VALIDATION_NOISE.seedEngine("validation_noise:" + s.item().name(), 0);
+        NDArray noise = m.randomNormal(latents.getShape());
+        long[] t = new long[k];
+        int total = schedule.config().numTrainTimesteps();
+        for (int i = 0; i < k; i++) {
+            t[i] = (long) (2 * i + 1) * total / (2L * k);
+        }
+        NDArray noisy = schedule.addNoise(latents, noise, t);
+        NDArray context = sd.encodePrompt(m, s.item().captionOrEmpty(), config.clipSkip())
+                .toType(DataType.FLOAT32, false).repeat(0, k); // (1, 77, D) -> (k, 77, D)
+        NDArray pred = sd.unet().forward(noisy.toType(computeType, false), Weights.owned(m.create(t)),
+                context.toType(computeType, false)).toType(DataType.FLOAT32, false);
+        boolean v = config.predictionType() == org.lorastudio.config.PredictionType.V_PREDICTION;
+        return Losses.mse(pred, v ? schedule.velocity(latents, noise, t) : noise).getFloat();
     }
 
     /** The VAE moments of the batch's images (cached, or encoded now), mirrored per the flip stream. */

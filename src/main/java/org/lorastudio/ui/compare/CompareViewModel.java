@@ -210,8 +210,8 @@ public final class CompareViewModel {
 
     /**
      * The chart's curves for the current settings: per run, the raw curve and (when smoothing) the smoothed
-     * one, whole and in loss units (the chart reduces them per pixel column and takes the log itself). Raw curves
-     * are cached per alignment.
+     * one, whole and in loss units (the chart reduces them per pixel column and takes the log itself), then the
+     * validation curve (never smoothed) when the run measured one. Raw curves are cached per alignment.
      */
     public List<List<LossCurves.Curve>> curves() {
         Result r = result.get();
@@ -220,8 +220,21 @@ public final class CompareViewModel {
         }
         List<LossCurves.Curve> raw = rawCache.computeIfAbsent(align.get(), a -> r.runs().stream()
                 .map(l -> LossCurves.raw(l.label(), l.run().metrics(), a)).toList());
+        List<LossCurves.Curve> val = r.runs().stream()
+                .map(l -> LossCurves.validation(l.label(), l.run().metrics(), align.get())).toList();
         double w = Math.max(0, Math.min(0.99, smoothing.get()));
-        return raw.stream().map(c -> w <= 0 ? List.of(c) : List.of(c, LossCurves.smooth(c, w))).toList();
+        List<List<LossCurves.Curve>> out = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            List<LossCurves.Curve> run = new ArrayList<>(List.of(raw.get(i)));
+            if (w > 0) {
+                run.add(LossCurves.smooth(raw.get(i), w));
+            }
+            if (val.get(i).size() > 0) {
+                run.add(val.get(i));
+            }
+            out.add(List.copyOf(run));
+        }
+        return out;
     }
 
     private static Throwable cause(Throwable e) {

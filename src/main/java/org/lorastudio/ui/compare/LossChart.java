@@ -14,7 +14,7 @@ import org.lorastudio.ui.common.CurveCanvas;
 
 /**
  * Overlaid loss curves of the compared runs on the shared {@link CurveCanvas}: per run, a faint raw line and a
- * solid smoothed one in the run's colour, with a legend of run names. It is handed whole curves; the canvas reduces
+ * solid smoothed one in the run's colour (and a darker, thicker validation-loss line when the run measured one), with a legend of run names. It is handed whole curves; the canvas reduces
  * each to a min/max per pixel column, so four runs of 100,000 points redraw in milliseconds.
  */
 public final class LossChart extends BorderPane {
@@ -55,10 +55,13 @@ public final class LossChart extends BorderPane {
             for (int k = 0; k < curves.size(); k++) {
                 LossCurves.Curve curve = curves.get(k);
                 points += curve.size();
-                boolean faint = curves.size() > 1 && k == 0;
-                Color stroke = faint ? Color.color(c.getRed(), c.getGreen(), c.getBlue(), 0.28) : c;
+                boolean validation = LossCurves.isValidation(curve);
+                boolean faint = k == 0 && curves.size() > 1 && !LossCurves.isValidation(curves.get(1));
+                // the validation loss: the run's colour, darker and thicker, so it reads apart from the training loss
+                Color stroke = validation ? c.deriveColor(0, 1, 0.6, 1)
+                        : faint ? Color.color(c.getRed(), c.getGreen(), c.getBlue(), 0.28) : c;
                 lines.add(new CurveCanvas.Line(CurveCanvas.Points.of(curve.x(), curve.y(), curve.size()), stroke,
-                        faint ? 1 : 2, false));
+                        validation ? 3 : faint ? 1 : 2, false));
             }
             if (!curves.isEmpty()) {
                 legend.getChildren().add(new Label(curves.get(0).label(), new Rectangle(14, 4, c)));

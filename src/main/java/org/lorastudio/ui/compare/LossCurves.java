@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.lorastudio.run.MetricPoint;
+import org.lorastudio.run.ValidationCurve;
 
 /**
  * Loss curves as plain arrays, and the pure functions that turn logged points into what a chart draws:
@@ -56,6 +57,27 @@ public final class LossCurves {
      * (older logs) fall back to steps. Non-finite losses (a diverged run) are left out.
      */
     public static Curve raw(String label, List<MetricPoint> points, Align align) {
+        return curve(label, points, align, MetricPoint::loss);
+    }
+
+    /** What a validation curve's label ends with (the chart draws it in its own style). */
+    public static final String VALIDATION_SUFFIX = " · val";
+
+    /**
+     * The validation loss of a run ({@code val_loss} at the steps it was measured, issue 16), on the same x as
+     * {@link #raw}; empty when the run logged none.
+     */
+    public static Curve validation(String label, List<MetricPoint> points, Align align) {
+        return curve(label + VALIDATION_SUFFIX, points, align,
+                p -> p.extra().get(ValidationCurve.KEY) instanceof Number n ? n.doubleValue() : Double.NaN);
+    }
+
+    public static boolean isValidation(Curve c) {
+        return c.label().endsWith(VALIDATION_SUFFIX);
+    }
+
+    private static Curve curve(String label, List<MetricPoint> points, Align align,
+                               java.util.function.ToDoubleFunction<MetricPoint> value) {
         double[] x = new double[points.size()];
         double[] y = new double[points.size()];
         int n = 0;
@@ -69,13 +91,14 @@ public final class LossCurves {
                 epoch = p.epoch();
             }
             lastStep = p.step();
-            if (!Double.isFinite(p.loss())) {
+            double v = value.applyAsDouble(p);
+            if (!Double.isFinite(v)) {
                 continue;
             }
             x[n] = perEpoch > 0 && p.epoch() > 0
                     ? (p.epoch() - 1) + Math.min(1.0, (p.step() - prevEpochEnd) / perEpoch)
                     : p.step();
-            y[n] = p.loss();
+            y[n] = v;
             n++;
         }
         return new Curve(label, Arrays.copyOf(x, n), Arrays.copyOf(y, n));

@@ -190,7 +190,33 @@ final class DatasetsView {
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         return new ToolBar(new Label("Dataset"), folders, openFolder, new Separator(Orientation.VERTICAL), search,
-                missing, small, problems, spacer, checking, check);
+                missing, small, problems, lossSortBox(), spacer, checking, check);
+    }
+
+    /** Sort by the per-image loss of a run of this folder (issue 16); the empty choice is name order. */
+    private Node lossSortBox() {
+        javafx.scene.control.ComboBox<Path> runs = new javafx.scene.control.ComboBox<>();
+        runs.setId("dataset-loss-sort");
+        runs.setPromptText("Sort: name");
+        runs.setTooltip(new Tooltip("Sort by each image's mean loss in a run on this folder, highest first"));
+        runs.getItems().add(null);
+        vm.lossSort().runs().addListener((ListChangeListener<Path>) c -> {
+            runs.getItems().setAll(new java.util.ArrayList<>(java.util.Collections.singletonList(null)));
+            runs.getItems().addAll(vm.lossSort().runs());
+        });
+        runs.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Path p) {
+                return p == null ? "Sort: name" : "Loss in " + p.getFileName();
+            }
+
+            @Override
+            public Path fromString(String s) {
+                return null;
+            }
+        });
+        runs.valueProperty().bindBidirectional(vm.lossSort().runProperty());
+        return runs;
     }
 
     private static ToggleButton toggle(String text, String tip, javafx.beans.property.BooleanProperty property) {
@@ -257,7 +283,14 @@ final class DatasetsView {
         tokens.setTooltip(new Tooltip("CLIP reads at most 75 tokens of a caption; the rest is cut off"));
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
-        HBox captionHead = new HBox(6, sectionLabel("Caption"), grow, tokens);
+        Label loss = new Label();
+        loss.setId("caption-run-loss");
+        loss.getStyleClass().add("muted");
+        Runnable showLoss = () -> loss.setText(vm.currentProperty().get() == null ? ""
+                : vm.lossSort().label(vm.currentProperty().get()));
+        vm.currentProperty().addListener((obs, a, b) -> showLoss.run());
+        vm.lossSort().lossesProperty().addListener((obs, a, b) -> showLoss.run());
+        HBox captionHead = new HBox(6, sectionLabel("Caption"), loss, grow, tokens);
 
         chips.getStyleClass().add("chips");
         vm.tags().addListener((ListChangeListener<String>) c -> rebuildChips());

@@ -114,7 +114,10 @@ public final class DatasetsViewModel {
     private final ObservableList<Path> folders = FXCollections.observableArrayList();
     private final ObjectProperty<Path> root = new SimpleObjectProperty<>();
     private final ObservableList<ImageEntry> entries = FXCollections.observableArrayList();
-    private final FilteredList<ImageEntry> visible = new FilteredList<>(entries, e -> true);
+    private final FilteredList<ImageEntry> filtered = new FilteredList<>(entries, e -> true);
+    private final javafx.collections.transformation.SortedList<ImageEntry> visible =
+            new javafx.collections.transformation.SortedList<>(filtered);
+    private final RunLossSort lossSort;
     private final ObjectProperty<ImageEntry> current = new SimpleObjectProperty<>();
     private final ObservableList<ImageEntry> selection = FXCollections.observableArrayList();
     private final StringProperty editorText = new SimpleStringProperty("");
@@ -156,6 +159,7 @@ public final class DatasetsViewModel {
         this.io = io;
         this.checks = checks;
         this.clock = nanoClock;
+        this.lossSort = new RunLossSort(workspace, io, visible);
         editorText.addListener((obs, before, now) -> {
             if (!updatingEditor) {
                 typed(before, now);
@@ -190,9 +194,14 @@ public final class DatasetsViewModel {
         return entries;
     }
 
-    /** The images that pass the filters: what the grid shows. */
+    /** The images that pass the filters, in the grid's order (name, or a run's loss): what the grid shows. */
     public ObservableList<ImageEntry> visible() {
         return visible;
+    }
+
+    /** Sorting by the per-image loss of a run of this folder (issue 16). */
+    public RunLossSort lossSort() {
+        return lossSort;
     }
 
     /** The image whose caption is in the editor. */
@@ -289,6 +298,7 @@ public final class DatasetsViewModel {
     /** Where error sentences go (the view shows them as notifications). */
     public void setErrorHandler(Consumer<String> handler) {
         this.errors = Objects.requireNonNull(handler);
+        lossSort.onErrors(e -> handler.accept("Cannot read the run's per-image losses: " + Messages.plain(e)));
     }
 
     /** The tokenizer for the token count; empty hides the count. */
@@ -332,6 +342,7 @@ public final class DatasetsViewModel {
         busy.set(true);
         status.set("Scanning " + dir.getFileName() + " …");
         Path abs = dir.toAbsolutePath().normalize();
+        lossSort.datasetOpened(abs);
         // First the names alone (one directory listing, milliseconds even for 10,000 files), so the grid paints
         // placeholder cells and starts on thumbnails at once; then the scan reads every header and caption. The io
         // executor is single-threaded, so the preview always arrives before the scan.
@@ -557,7 +568,7 @@ public final class DatasetsViewModel {
         boolean withProblems = problemsOnly.get();
         int side = minSide.get();
         Predicate<ImageEntry> text = searchPredicate(search.get());
-        visible.setPredicate(e -> (!missing || e.missingCaption()) && (!small || e.tooSmall(side))
+        filtered.setPredicate(e -> (!missing || e.missingCaption()) && (!small || e.tooSmall(side))
                 && (!withProblems || !e.problems().isEmpty()) && text.test(e));
         updateStatus();
     }

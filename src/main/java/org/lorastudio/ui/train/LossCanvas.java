@@ -6,13 +6,14 @@ import javafx.scene.paint.Color;
 import org.lorastudio.ui.common.CurveCanvas;
 
 /**
- * The live loss chart of the Train screen: the raw loss (faint), its EMA (solid) and the learning rate (thin, on
- * its own right-hand scale), read in place from the {@link LossSeries} arrays by the shared {@link CurveCanvas}.
+ * The live loss chart of the Train screen: the raw loss (faint), its EMA (solid), the validation loss (green, when
+ * the run holds images out) and the learning rate (thin, on its own right-hand scale), read in place from the {@link LossSeries} arrays by the shared {@link CurveCanvas}.
  */
 public final class LossCanvas extends CurveCanvas {
     private static final Color RAW = Color.web("#1f77b4", 0.35);
     private static final Color SMOOTH = Color.web("#1f77b4");
     private static final Color LR = Color.web("#ff7f0e", 0.8);
+    private static final Color VALIDATION = Color.web("#2ca02c");
 
     /** Sets the data, smoothing (0..0.999) and scale, and redraws. */
     public void show(LossSeries data, double smoothing, boolean log) {
@@ -22,6 +23,8 @@ public final class LossCanvas extends CurveCanvas {
         plot(new Plot(List.of(
                 new Line(points(steps, data.lossArray(), n), RAW, 1.0, false),
                 new Line(points(steps, ema, n), SMOOTH, 2.0, false),
+                new Line(points(data.validationStepsArray(), data.validationLossArray(), data.validationSize()),
+                        VALIDATION, 2.0, false),
                 new Line(points(steps, data.lrArray(), n), LR, 0.8, true)),
                 log, "loss", SMOOTH, "learning rate", LR, true, "The loss appears here once training starts."));
     }

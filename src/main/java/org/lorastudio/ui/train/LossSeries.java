@@ -15,6 +15,10 @@ public final class LossSeries {
     private int size;
     private int emaValid;
     private double emaSmoothing = -1;
+    /** The validation loss (issue 16): a sparse series of its own, at the steps it was measured. */
+    private int[] valSteps = new int[64];
+    private float[] valLoss = new float[64];
+    private int valSize;
 
     /** Appends one step. */
     public void add(int step, double lossValue, double lrValue) {
@@ -41,12 +45,47 @@ public final class LossSeries {
             size = n;
             emaValid = Math.min(emaValid, n);
         }
+        while (valSize > 0 && valSteps[valSize - 1] >= step) {
+            valSize--;
+        }
+    }
+
+    /** Appends a validation loss measured after {@code step}; steps ascend. */
+    public void addValidation(int step, double lossValue) {
+        if (valSize == valSteps.length) {
+            valSteps = Arrays.copyOf(valSteps, valSize * 2);
+            valLoss = Arrays.copyOf(valLoss, valSize * 2);
+        }
+        valSteps[valSize] = step;
+        valLoss[valSize] = (float) lossValue;
+        valSize++;
+    }
+
+    public int validationSize() {
+        return valSize;
+    }
+
+    public int validationStep(int i) {
+        return valSteps[i];
+    }
+
+    public float validationLoss(int i) {
+        return valLoss[i];
+    }
+
+    int[] validationStepsArray() {
+        return valSteps;
+    }
+
+    float[] validationLossArray() {
+        return valLoss;
     }
 
     /** Forgets every point. */
     public void clear() {
         size = 0;
         emaValid = 0;
+        valSize = 0;
     }
 
     public int size() {

@@ -121,6 +121,9 @@ public final class TrainViewModel {
     private void history(List<MetricPoint> points) {
         for (MetricPoint p : points) {
             series.add((int) p.step(), p.loss(), p.lr());
+            if (p.extra().get(org.lorastudio.run.ValidationCurve.KEY) instanceof Number v) {
+                series.addValidation((int) p.step(), v.doubleValue());
+            }
         }
         chartVersion.set(chartVersion.get() + 1);
     }
@@ -364,6 +367,10 @@ public final class TrainViewModel {
                 points = true;
                 progress.set(s.totalSteps() > 0 ? (double) s.step() / s.totalSteps() : 0);
                 progressText.set(progressLine(s));
+            } else if (e instanceof TrainingEvent.ValidationLoss v) {
+                series.addValidation(v.step(), v.loss());
+                points = true;
+                appendLog(String.format(Locale.ROOT, "Validation loss at step %d: %.4f", v.step(), v.loss()));
             } else if (e instanceof TrainingEvent.SampleReady s) {
                 samplePrompts.setAll(s.prompts()); // before the files: the gallery rebuilds on files
                 samples.setAll(s.files());

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -59,6 +60,12 @@ public final class Kernels {
 
         private final String label;
         private final String op;
+        private final LongAdder calls = new LongAdder();
+
+        /** Calls that ran this kernel since the process started (bench prints it per step). */
+        public long calls() {
+            return calls.sum();
+        }
 
         Kernel(String label, String op) {
             this.label = label;
@@ -141,7 +148,9 @@ public final class Kernels {
         NDList in = mask == null ? new NDList(q, k, v, l.selector("sdpa"))
                 : new NDList(q, k, v, mask, l.selector("sdpa_mask"));
         try {
-            return Optional.of(IValueUtils.forward(l.block, in, true).singletonOrThrow());
+            NDArray out = IValueUtils.forward(l.block, in, true).singletonOrThrow();
+            Kernel.ATTENTION.calls.increment();
+            return Optional.of(out);
         } catch (RuntimeException e) {
             l.fail(Kernel.ATTENTION, e);
             return Optional.empty();
@@ -185,7 +194,11 @@ public final class Kernels {
             }
             try (IValue hp = IValue.listFrom(lr, beta1, beta2, weightDecay, eps, (double) t);
                     IValue updated = IValueUtils.runMethod(loaded.block, "adamw", params, expAvgs, expAvgSqs, hp)) {
-                return updated.toLong() == size;
+                boolean done = updated.toLong() == size;
+                if (done) {
+                    Kernel.ADAMW.calls.increment();
+                }
+                return done;
             } catch (RuntimeException e) {
                 loaded.fail(Kernel.ADAMW, e);
                 return false;

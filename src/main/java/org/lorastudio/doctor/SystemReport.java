@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import org.lorastudio.nn.kernels.Kernels;
 import org.lorastudio.runtime.CpuInfo;
 import org.lorastudio.runtime.Devices;
 import org.lorastudio.runtime.NativeLogging;
@@ -93,6 +94,7 @@ public record SystemReport(List<Item> items) {
         for (int g = 0; g < gpus; g++) {
             items.add(selfCheck(SelfCheck.forDevice(Device.gpu(g)), "GPU " + g, verbose));
         }
+        items.add(kernels());
         items.add(gpus(gpus));
         items.add(Item.of(Level.OK, "Console", "libtorch warnings: " + NativeLogging.quietWarnings()
                 + "; NNPACK (an optional libtorch convolution library) is not needed by LoRA Studio"));
@@ -141,6 +143,23 @@ public record SystemReport(List<Item> items) {
                     + "update LoRA Studio or train on another machine (training refuses to start here).");
         }
         return new Item(Level.OK, "Numerical self-check (" + where + ")", r.summary(), details, "");
+    }
+
+    /** Which TorchScript kernels run (org.lorastudio.nn.kernels) and which fall back to plain DJL ops. */
+    private static Item kernels() {
+        List<String> lines = Kernels.status();
+        long fallback = lines.stream().filter(l -> l.contains(": plain DJL ops")).count();
+        long total = Kernels.Kernel.values().length;
+        if (!Kernels.enabled()) {
+            return new Item(Level.INFO, "Kernels", "off (" + Kernels.SWITCH + "=off): plain DJL ops", lines, "");
+        }
+        if (fallback > 0) {
+            return new Item(Level.WARNING, "Kernels", (total - fallback) + " of " + total
+                    + " TorchScript kernels active; the rest run as plain DJL ops (slower, same results)", lines,
+                    "Training and generation still work. The reason is in the details; if the kernel archive is"
+                    + " damaged, delete it and it is rewritten on the next start.");
+        }
+        return new Item(Level.OK, "Kernels", total + " of " + total + " TorchScript kernels active", lines, "");
     }
 
     private static Item gpus(int gpus) {

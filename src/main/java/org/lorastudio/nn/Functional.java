@@ -3,6 +3,7 @@ package org.lorastudio.nn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import ai.djl.Device;
@@ -14,6 +15,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import org.lorastudio.nn.kernels.Kernels;
 
 /** Stateless operations shared by the networks: activations and multi-head attention. */
 public final class Functional {
@@ -96,7 +98,9 @@ public final class Functional {
     }
 
     /**
-     * Multi-head scaled dot-product attention, softmax(QKᵀ·d^-½ + mask)·V per head.
+     * Multi-head scaled dot-product attention, softmax(QKᵀ·d^-½ + mask)·V per head. Runs libtorch's
+     * {@code scaled_dot_product_attention} through {@link Kernels} (its fused CPU kernel, with autograd), or the
+     * plain matmul/softmax below when that kernel is off; both agree to float32 rounding (KernelsTest).
      *
      * @param q          (B, Tq, C)
      * @param k          (B, Tk, C)
@@ -114,13 +118,12 @@ public final class Functional {
         long c = qs.get(2);
         long tk = k.getShape().get(1);
         long d = c / heads;
-        float scale = (float) (1.0 / Math.sqrt(d));
         NDArray qh = q.reshape(b, tq, heads, d).transpose(0, 2, 1, 3); // (B, Tq, C) -> (B, h, Tq, d)
-        NDArray kt = k.reshape(b, tk, heads, d).transpose(0, 2, 3, 1); // (B, Tk, C) -> (B, h, d, Tk)
+        NDArray kh = k.reshape(b, tk, heads, d).transpose(0, 2, 1, 3); // (B, Tk, C) -> (B, h, Tk, d)
         NDArray vh = v.reshape(b, tk, heads, d).transpose(0, 2, 1, 3); // (B, Tk, C) -> (B, h, Tk, d)
         NDArray out;
         if (queryChunk <= 0 || queryChunk >= tq) {
-            out = headsAttention(qh, kt, vh, scale, mask);
+            out = scaledDotProduct(qh, kh, vh, mask);
         } else {
             List<NDArray> parts = new ArrayList<>();
             for (long s = 0; s < tq; s += queryChunk) {
@@ -128,15 +131,29 @@ public final class Functional {
                 NDArray qc = qh.get(new NDIndex(":, :, {}:{}", s, e));
                 NDArray mc = mask == null || mask.getShape().get(mask.getShape().dimension() - 2) == 1
                         ? mask : mask.get(new NDIndex("..., {}:{}, :", s, e));
-                parts.add(headsAttention(qc, kt, vh, scale, mc));
+                parts.add(scaledDotProduct(qc, kh, vh, mc));
             }
             out = NDArrays.concat(new NDList(parts), 2);
         }
         return out.transpose(0, 2, 1, 3).reshape(b, tq, c); // (B, h, Tq, d) -> (B, Tq, C)
     }
 
-    private static NDArray headsAttention(NDArray qh, NDArray kt, NDArray vh, float scale, NDArray mask) {
-        NDArray scores = mulScalar(qh.matMul(kt), scale); // (B, h, Tq, Tk)
+    /**
+     * softmax(q·kᵀ·d^-½ + mask)·v on split heads: the SDPA kernel when it is active, else plain DJL ops.
+     *
+     * @param qh   (B, h, Tq, d)
+     * @param kh   (B, h, Tk, d)
+     * @param vh   (B, h, Tk, d)
+     * @param mask additive, broadcastable to (B, h, Tq, Tk), or null
+     * @return (B, h, Tq, d)
+     */
+    public static NDArray scaledDotProduct(NDArray qh, NDArray kh, NDArray vh, NDArray mask) {
+        Optional<NDArray> fused = Kernels.attention(qh, kh, vh, mask);
+        if (fused.isPresent()) {
+            return fused.get();
+        }
+        float scale = (float) (1.0 / Math.sqrt(qh.getShape().get(3)));
+        NDArray scores = mulScalar(qh.matMul(kh.transpose(0, 1, 3, 2)), scale); // (B, h, Tq, Tk)
         if (mask != null) {
             scores = scores.add(mask);
         }

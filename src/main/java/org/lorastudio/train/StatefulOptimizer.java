@@ -34,6 +34,18 @@ abstract class StatefulOptimizer implements Optimizer {
      */
     abstract void update(NDArray param, NDArray grad, Map<String, NDArray> slots, double lr, long t);
 
+    /**
+     * Updates every parameter and zeroes its gradient in one native call, or returns false (having changed nothing)
+     * so that {@link #update} runs per parameter. {@code slots} is in {@code params}' order; grad mode is off.
+     */
+    boolean updateAll(List<NDArray> params, List<Map<String, NDArray>> slots, double lr, long t) {
+        return false;
+    }
+
+    /** Frees what {@link #updateAll} keeps between steps; called when the state buffers are replaced or closed. */
+    void releaseGroup() {
+    }
+
     @SuppressWarnings("try") // scopes and grad-mode guards are used for their close() only
     @Override
     public final void step(Map<String, NDArray> params, double lr) {
@@ -56,13 +68,20 @@ abstract class StatefulOptimizer implements Optimizer {
         checkRestoredKeys(params);
         long t = step + 1;
         try (NoGrad noGrad = NoGrad.enter()) {
+            List<NDArray> arrays = new ArrayList<>(params.size());
+            List<Map<String, NDArray>> groupSlots = new ArrayList<>(params.size());
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
-                NDArray param = e.getValue();
-                Map<String, NDArray> s = slotsFor(e.getKey(), param);
-                try (NDScope scope = new NDScope()) {
-                    update(param, param.getGradient(), s, lr, t);
+                arrays.add(e.getValue());
+                groupSlots.add(slotsFor(e.getKey(), e.getValue()));
+            }
+            if (!updateAll(arrays, groupSlots, lr, t)) {
+                for (int i = 0; i < arrays.size(); i++) {
+                    NDArray param = arrays.get(i);
+                    try (NDScope scope = new NDScope()) {
+                        update(param, param.getGradient(), groupSlots.get(i), lr, t);
+                    }
+                    NoGrad.zeroGradient(param);
                 }
-                NoGrad.zeroGradient(param);
             }
         }
         step = t;
@@ -155,6 +174,7 @@ abstract class StatefulOptimizer implements Optimizer {
     }
 
     private void closeSlots() {
+        releaseGroup();
         slots.values().forEach(s -> s.values().forEach(NDArray::close));
         slots.clear();
     }

@@ -39,6 +39,8 @@ class DoctorCommandTest {
                 .contains("[✓] CPU: " + CpuInfo.current().describe())
                 .contains("[✓] Numerical self-check (CPU): passed (13 ops")
                 .contains("ok   convolution 3×3 stride 1   32→4 channels")
+                .contains("[✓] Kernels: 2 of 2 TorchScript kernels active")
+                .contains("attention: torch.scaled_dot_product_attention (TorchScript kernel)")
                 .contains("GPU: ").contains("PYTORCH_FLAVOR=cu128")
                 .contains("Console: libtorch warnings: errors only")
                 .contains("[✓] Workspace: " + workspace.toAbsolutePath().normalize())

@@ -14,6 +14,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
+import org.lorastudio.nn.kernels.Kernels;
 import org.junit.jupiter.api.io.TempDir;
 
 class OptimizerTest {
@@ -100,6 +101,36 @@ class OptimizerTest {
     @Test
     void sgdResumeFromSavedStateIsBitIdentical() throws Exception {
         resumeIsBitIdentical(() -> new Sgd(new Sgd.Settings(0.9, 0.01)));
+    }
+
+    @Test
+    void adamwFusedKernelAgreesWithThePerTensorLoop() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> fused = params(m);
+            Map<String, NDArray> loop = params(m);
+            long before = Kernels.Kernel.ADAMW.calls();
+            try (Optimizer opt = new AdamW(new AdamW.Settings(0.9, 0.999, 1e-8, 0.05))) {
+                train(opt, fused, m, 0, 5);
+                assertThat(opt.stepCount()).isEqualTo(5);
+            }
+            assertThat(Kernels.Kernel.ADAMW.calls() - before).as("one fused call per step").isEqualTo(5);
+            boolean was = Kernels.setEnabled(false);
+            try (Optimizer opt = new AdamW(new AdamW.Settings(0.9, 0.999, 1e-8, 0.05))) {
+                train(opt, loop, m, 0, 5);
+            } finally {
+                Kernels.setEnabled(was);
+            }
+            assertThat(Kernels.Kernel.ADAMW.calls() - before).as("the loop made no fused call").isEqualTo(5);
+            for (String k : fused.keySet()) {
+                float[] a = fused.get(k).toFloatArray();
+                float[] b = loop.get(k).toFloatArray();
+                for (int i = 0; i < a.length; i++) {
+                    assertThat(a[i]).as("%s[%d]", k, i).isCloseTo(b[i], within(1e-6f * Math.max(1f, Math.abs(b[i]))));
+                }
+                assertThat(fused.get(k).getGradient().abs().sum().getFloat()).as("gradient zeroed").isZero();
+            }
+            assertThat(fused.get("a.lora_up.weight").toFloatArray()).isNotEqualTo(new float[4]);
+        }
     }
 
     @Test

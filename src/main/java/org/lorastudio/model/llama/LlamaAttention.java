@@ -3,6 +3,7 @@ package org.lorastudio.model.llama;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.lorastudio.nn.Functional;
 import org.lorastudio.nn.Linear;
 import org.lorastudio.nn.Module;
 
@@ -53,19 +54,23 @@ public final class LlamaAttention extends Module {
         }
         k = repeatKv(k, heads / kvHeads); // (B, nkv, S, d) -> (B, nh, S, d)
         v = repeatKv(v, heads / kvHeads);
-        NDArray scores = org.lorastudio.nn.Functional.mulScalar(q.matMul(k.transpose(0, 1, 3, 2)),
-                (float) (1.0 / Math.sqrt(headDim))); // (B, nh, T, S)
-        DataType type = scores.getDataType();
-        if (type != DataType.FLOAT32) {
-            scores = scores.toType(DataType.FLOAT32, false);
+        NDArray probsV;
+        if (q.getDataType() == DataType.FLOAT32) {
+            probsV = Functional.scaledDotProduct(q, k, v, mask); // (B, nh, T, d), through the SDPA kernel
+        } else {
+            probsV = halfAttention(q, k, v, mask);
         }
-        NDArray probs = scores.add(mask).softmax(-1);
-        if (type != DataType.FLOAT32) {
-            probs = probs.toType(type, false);
-        }
-        NDArray out = probs.matMul(v) // (B, nh, T, d)
-                .transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim); // -> (B, T, nh·d)
+        NDArray out = probsV.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim); // -> (B, T, nh·d)
         return oProj.forward(out);
+    }
+
+    /** Half-precision inputs: scores and softmax in float32 like the reference, the product back in the input type. */
+    private NDArray halfAttention(NDArray q, NDArray k, NDArray v, NDArray mask) {
+        DataType type = q.getDataType();
+        NDArray scores = Functional.mulScalar(q.matMul(k.transpose(0, 1, 3, 2)),
+                (float) (1.0 / Math.sqrt(headDim))).toType(DataType.FLOAT32, false); // (B, nh, T, S)
+        NDArray probs = scores.add(mask).softmax(-1).toType(type, false);
+        return probs.matMul(v); // (B, nh, T, d)
     }
 
     /** transformers' {@code repeat_kv}: each kv head repeated n_rep times consecutively. */

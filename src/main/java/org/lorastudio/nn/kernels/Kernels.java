@@ -1,0 +1,401 @@
+package org.lorastudio.nn.kernels;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.util.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * libtorch kernels that DJL 0.36 does not expose, reached through a TorchScript module of our own
+ * (docs/decisions/0002): {@code torch.scaled_dot_product_attention} (libtorch's fused CPU flash kernel, with autograd)
+ * and {@code torch._fused_adamw_} (one native call for every tensor of an optimizer group).
+ *
+ * <p>The TorchScript source is the resource {@code kernels.py} next to this class. At first use on a device the
+ * archive is written by {@link TorchScriptArchive} into DJL's cache folder ({@code lorastudio/kernels/<sha256>.pt},
+ * atomically), loaded once, and every kernel is probed on tiny inputs. A kernel that fails to load, to probe or later
+ * at run time is switched off for the process with the reason logged once, and its caller uses its plain-DJL
+ * fallback. {@code LORASTUDIO_KERNELS=off} (or {@code -Dlorastudio.kernels=off}) uses the fallbacks throughout.
+ *
+ * <p>Callers check the {@code Optional} / {@code boolean} result and run their own plain-DJL code when it is empty.
+ * Threading: the loaded module is shared, calls run on the caller's thread (STYLE 7 still holds for the arrays).
+ */
+public final class Kernels {
+    /** Environment switch: {@code off} uses the plain-DJL fallbacks for every kernel. */
+    public static final String SWITCH = "LORASTUDIO_KERNELS";
+
+    /** The kernels, with the libtorch operator each one calls. */
+    public enum Kernel {
+        ATTENTION("attention", "torch.scaled_dot_product_attention"),
+        ADAMW("adamw", "torch._fused_adamw_ + torch._foreach_zero_");
+
+        private final String label;
+        private final String op;
+        private final LongAdder calls = new LongAdder();
+
+        /** Calls that ran this kernel since the process started (bench prints it per step). */
+        public long calls() {
+            return calls.sum();
+        }
+
+        Kernel(String label, String op) {
+            this.label = label;
+            this.op = op;
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Kernels.class);
+    private static final String RESOURCE = "kernels.py";
+    private static final String CLASS_NAME = "LoraStudioKernels";
+    private static final String FOLDER = "lorastudio_kernels";
+    private static final Map<Device, Loaded> LOADED = new ConcurrentHashMap<>();
+    private static volatile boolean enabled = !"off".equalsIgnoreCase(System.getenv(SWITCH))
+            && !"off".equalsIgnoreCase(System.getProperty("lorastudio.kernels"));
+
+    private Kernels() {
+    }
+
+    /** Whether kernels are used at all (the switch). */
+    public static boolean enabled() {
+        return enabled;
+    }
+
+    /**
+     * Turns the kernels on or off for this process (tests compare both paths; the CLI's bench runs both).
+     *
+     * @return the previous setting
+     */
+    public static boolean setEnabled(boolean on) {
+        boolean previous = enabled;
+        enabled = on;
+        return previous;
+    }
+
+    /** Whether {@code kernel} is in use on {@code device} (loads the module on first call). */
+    public static boolean active(Kernel kernel, Device device) {
+        Loaded l = enabled ? loaded(device) : null;
+        return l != null && l.failures.get(kernel) == null;
+    }
+
+    /** One line per kernel for {@code doctor}: which implementation runs on the CPU, and why. */
+    public static List<String> status() {
+        List<String> lines = new ArrayList<>();
+        Loaded l = enabled ? loaded(Device.cpu()) : null;
+        for (Kernel k : Kernel.values()) {
+            String how;
+            if (!enabled) {
+                how = "plain DJL ops (" + SWITCH + "=off)";
+            } else if (l.failures.get(k) != null) {
+                how = "plain DJL ops (kernel unavailable: " + l.failures.get(k) + ")";
+            } else {
+                how = k.op + " (TorchScript kernel)";
+            }
+            lines.add(k.label + ": " + how);
+        }
+        if (l != null && l.file != null) {
+            lines.add("kernel archive: " + l.file);
+        }
+        return lines;
+    }
+
+    /**
+     * softmax(q·kᵀ·d^-½ + mask)·v over heads, with gradients to q, k and v when grad mode is on.
+     *
+     * @param q    (B, h, Tq, d)
+     * @param k    (B, h, Tk, d)
+     * @param v    (B, h, Tk, d)
+     * @param mask additive, of q's type, broadcastable to (B, h, Tq, Tk); or null
+     * @return (B, h, Tq, d), or empty when the kernel is not in use (the caller computes it itself)
+     */
+    public static Optional<NDArray> attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
+        if (!enabled) {
+            return Optional.empty();
+        }
+        Loaded l = loaded(q.getDevice());
+        if (l == null || l.failures.get(Kernel.ATTENTION) != null || !plain(q) || !plain(k) || !plain(v)
+                || (mask != null && (!plain(mask) || mask.getDataType() != q.getDataType()))) {
+            return Optional.empty();
+        }
+        NDList in = mask == null ? new NDList(q, k, v, l.selector("sdpa"))
+                : new NDList(q, k, v, mask, l.selector("sdpa_mask"));
+        try {
+            NDArray out = IValueUtils.forward(l.block, in, true).singletonOrThrow();
+            Kernel.ATTENTION.calls.increment();
+            return Optional.of(out);
+        } catch (RuntimeException e) {
+            l.fail(Kernel.ATTENTION, e);
+            return Optional.empty();
+        }
+    }
+
+    /** A PyTorch array without a name (IValueUtils reads names as list/tuple/dict markers). */
+    private static boolean plain(NDArray a) {
+        return a instanceof PtNDArray && a.getName() == null;
+    }
+
+    /**
+     * A fixed group of AdamW tensors (parameters and their {@code exp_avg}, {@code exp_avg_sq}) held as native lists,
+     * so that a step costs one call. {@link #step} runs torch's fused AdamW over all of them with the given step
+     * number (the caller counts steps), then zeroes the gradients.
+     */
+    public static final class AdamWGroup implements AutoCloseable {
+        private final Loaded loaded;
+        private final int size;
+        private IValue params;
+        private IValue expAvgs;
+        private IValue expAvgSqs;
+
+        private AdamWGroup(Loaded loaded, List<NDArray> params, List<NDArray> expAvgs, List<NDArray> expAvgSqs) {
+            this.loaded = loaded;
+            this.size = params.size();
+            this.params = IValue.listFrom(params.toArray(PtNDArray[]::new));
+            this.expAvgs = IValue.listFrom(expAvgs.toArray(PtNDArray[]::new));
+            this.expAvgSqs = IValue.listFrom(expAvgSqs.toArray(PtNDArray[]::new));
+        }
+
+        /**
+         * One AdamW step (torch.optim.AdamW, amsgrad off) with step number {@code t} and zeroed gradients after.
+         *
+         * @return false when nothing was changed and the caller must update the tensors itself (kernel unavailable,
+         *         or a parameter without a gradient)
+         */
+        public boolean step(double lr, double beta1, double beta2, double weightDecay, double eps, long t) {
+            if (!enabled || params == null || loaded.failures.get(Kernel.ADAMW) != null) {
+                return false;
+            }
+            try (IValue hp = IValue.listFrom(lr, beta1, beta2, weightDecay, eps, (double) t);
+                    IValue updated = IValueUtils.runMethod(loaded.block, "adamw", params, expAvgs, expAvgSqs, hp)) {
+                boolean done = updated.toLong() == size;
+                if (done) {
+                    Kernel.ADAMW.calls.increment();
+                }
+                return done;
+            } catch (RuntimeException e) {
+                loaded.fail(Kernel.ADAMW, e);
+                return false;
+            }
+        }
+
+        @Override
+        public void close() {
+            if (params != null) {
+                params.close();
+                expAvgs.close();
+                expAvgSqs.close();
+                params = null;
+            }
+        }
+    }
+
+    /**
+     * A native group over these tensors (all float32 PyTorch arrays on one device, lists of equal length), or empty
+     * when the AdamW kernel is not in use.
+     */
+    public static Optional<AdamWGroup> adamWGroup(List<NDArray> params, List<NDArray> expAvgs,
+            List<NDArray> expAvgSqs) {
+        if (!enabled || params.isEmpty() || params.size() != expAvgs.size() || params.size() != expAvgSqs.size()) {
+            return Optional.empty();
+        }
+        Loaded l = loaded(params.get(0).getDevice());
+        if (l == null || l.failures.get(Kernel.ADAMW) != null) {
+            return Optional.empty();
+        }
+        for (List<NDArray> list : List.of(params, expAvgs, expAvgSqs)) {
+            for (NDArray a : list) {
+                if (!(a instanceof PtNDArray) || a.getDataType() != DataType.FLOAT32) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.of(new AdamWGroup(l, params, expAvgs, expAvgSqs));
+    }
+
+    /** The module loaded for {@code device}, loading it on first use; its failures say which kernels are off. */
+    private static Loaded loaded(Device device) {
+        Loaded l = LOADED.get(device);
+        if (l != null) {
+            return l;
+        }
+        synchronized (Kernels.class) {
+            return LOADED.computeIfAbsent(device, Kernels::load);
+        }
+    }
+
+    private static Loaded load(Device device) {
+        Path file = null;
+        try {
+            byte[] archive = TorchScriptArchive.write(FOLDER, CLASS_NAME, source());
+            file = cached(archive);
+            PtNDManager manager = (PtNDManager) NDManager.newBaseManager(device, "PyTorch");
+            PtSymbolBlock block = JniUtils.loadModule(manager, file, true, new String[0], new String[0], false);
+            Loaded l = new Loaded(manager, block, file);
+            l.probe();
+            return l;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("TorchScript kernels unavailable on {}, using plain DJL ops: {}", device, e.toString());
+            return Loaded.failed(file, e);
+        }
+    }
+
+    private static String source() throws IOException {
+        try (InputStream in = Kernels.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IOException("resource " + RESOURCE + " is missing from the build");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * The archive's file, named by the SHA-256 of its bytes and written atomically (temp file + move) when absent or
+     * when the file there has other bytes.
+     */
+    static Path cached(byte[] archive) throws IOException {
+        String hash = sha256(archive);
+        Path dir = cacheDir();
+        Path file = dir.resolve(hash.substring(0, 32) + ".pt");
+        if (Files.isRegularFile(file) && sha256(Files.readAllBytes(file)).equals(hash)) {
+            return file;
+        }
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "kernels-", ".tmp");
+        try {
+            Files.write(tmp, archive);
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return file;
+    }
+
+    private static Path cacheDir() {
+        try {
+            Path djl = Utils.getCacheDir();
+            Files.createDirectories(djl);
+            if (Files.isWritable(djl)) {
+                return djl.resolve("lorastudio").resolve("kernels");
+            }
+        } catch (IOException | UncheckedIOException | SecurityException e) {
+            // fall through to the temp folder
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "lorastudio", "kernels");
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    /** A loaded module (or the reason there is none) and the kernels switched off on it, with why. */
+    private static final class Loaded {
+        private final PtNDManager manager;
+        private final PtSymbolBlock block;
+        private final Path file;
+        private final Map<Kernel, String> failures = new ConcurrentHashMap<>();
+        private final Map<String, NDArray> selectors = new ConcurrentHashMap<>();
+
+        Loaded(PtNDManager manager, PtSymbolBlock block, Path file) {
+            this.manager = manager;
+            this.block = block;
+            this.file = file;
+        }
+
+        static Loaded failed(Path file, Exception e) {
+            Loaded l = new Loaded(null, null, file);
+            for (Kernel k : Kernel.values()) {
+                l.failures.put(k, "the module did not load: " + firstLine(e));
+            }
+            return l;
+        }
+
+        /**
+         * The array whose name makes {@code IValueUtils.forward} call {@code method} instead of {@code forward}; it
+         * is not passed to the method. One per method, kept for the process.
+         */
+        NDArray selector(String method) {
+            return selectors.computeIfAbsent(method, m -> {
+                NDArray a = manager.create(0f);
+                NDScope.unregister(a); // a caller's scope must not close it
+                a.setName("module_method:" + m);
+                return a;
+            });
+        }
+
+        /** Runs every kernel once on tiny inputs, so that one that cannot compile or run is off from the start. */
+        void probe() {
+            try (NDManager m = manager.newSubManager()) {
+                NDArray q = m.randomNormal(new ai.djl.ndarray.types.Shape(1, 1, 3, 4));
+                try {
+                    IValueUtils.forward(block, new NDList(q, q, q, selector("sdpa")), true).close();
+                    IValueUtils.forward(block, new NDList(q, q, q, m.zeros(new ai.djl.ndarray.types.Shape(3, 3)),
+                            selector("sdpa_mask")), true).close();
+                } catch (RuntimeException e) {
+                    fail(Kernel.ATTENTION, e);
+                }
+                try (IValue none = IValue.listFrom(new PtNDArray[0]);
+                        IValue hp = IValue.listFrom(1e-3, 0.9, 0.999, 0.01, 1e-8, 1.0);
+                        IValue r = IValueUtils.runMethod(block, "adamw", none, none, none, hp)) {
+                    if (r.toLong() != 0) {
+                        throw new IllegalStateException("adamw over no tensors reported " + r.toLong());
+                    }
+                } catch (RuntimeException e) {
+                    fail(Kernel.ADAMW, e);
+                }
+            }
+        }
+
+        void fail(Kernel k, RuntimeException e) {
+            if (failures.putIfAbsent(k, firstLine(e)) == null) {
+                LOG.warn("TorchScript kernel '{}' switched off, using plain DJL ops: {}", k.label, e.toString());
+            }
+        }
+
+        private static String firstLine(Exception e) {
+            String s = String.valueOf(e.getMessage());
+            int nl = s.indexOf('\n');
+            return nl < 0 ? s : s.substring(0, nl);
+        }
+    }
+
+    /** For tests: the kernels that failed on {@code device}, with the reason. */
+    static Map<Kernel, String> failures(Device device) {
+        Loaded l = loaded(device);
+        return new LinkedHashMap<>(l.failures);
+    }
+}

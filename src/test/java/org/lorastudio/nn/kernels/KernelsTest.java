@@ -1,0 +1,123 @@
+package org.lorastudio.nn.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.lorastudio.nn.Functional;
+
+/**
+ * The TorchScript kernels load from the archive we write, and each one agrees with its plain-DJL fallback (forward
+ * and gradients) — the fallback being what runs with {@code LORASTUDIO_KERNELS=off}.
+ */
+class KernelsTest {
+    @AfterEach
+    void kernelsBackOn() {
+        Kernels.setEnabled(true);
+    }
+
+    @Test
+    void archiveLoadsAndEveryKernelIsActive() {
+        assertThat(Kernels.failures(Device.cpu())).isEmpty();
+        assertThat(Kernels.status()).anyMatch(l -> l.startsWith("attention: torch.scaled_dot_product_attention"))
+                .anyMatch(l -> l.startsWith("adamw: torch._fused_adamw_"));
+        Kernels.setEnabled(false);
+        assertThat(Kernels.status()).anyMatch(l -> l.equals("attention: plain DJL ops (LORASTUDIO_KERNELS=off)"));
+    }
+
+    @Test
+    void archiveIsTheSameBytesEveryTimeAndCachedUnderItsHash() throws Exception {
+        byte[] a = TorchScriptArchive.write("x", "K", "class K(Module):\n  training : bool\n");
+        byte[] b = TorchScriptArchive.write("x", "K", "class K(Module):\n  training : bool\n");
+        assertThat(a).isEqualTo(b);
+        Path file = Kernels.cached(a);
+        assertThat(file.getFileName().toString()).isEqualTo(Kernels.sha256(a).substring(0, 32) + ".pt");
+        assertThat(Files.readAllBytes(file)).isEqualTo(a);
+        Files.write(file, new byte[] {1, 2, 3}); // a damaged cache file is rewritten
+        assertThat(Files.readAllBytes(Kernels.cached(a))).isEqualTo(a);
+    }
+
+    @Test
+    void dataPickleIsTheModuleObjectWithTrainingFalse() {
+        byte[] p = TorchScriptArchive.moduleObject("K");
+        String ascii = new String(p, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(ascii).isEqualTo("\u0080\u0002c__torch__\nK\n)\u0081}X\u0008\u0000\u0000\u0000training\u0089sb.");
+        assertThat(TorchScriptArchive.emptyTuple()).containsExactly(0x80, 0x02, ')', '.');
+    }
+
+    @Test
+    void attentionMatchesTheFallbackWithAndWithoutMaskAndChunks() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            m.getEngine().setRandomSeed(7);
+            NDArray q = m.randomNormal(new Shape(2, 37, 40));
+            NDArray k = m.randomNormal(new Shape(2, 19, 40));
+            NDArray v = m.randomNormal(new Shape(2, 19, 40));
+            NDArray mask = m.randomNormal(new Shape(1, 1, 37, 19)).mul(3);
+            for (NDArray mk : new NDArray[] {null, mask}) {
+                for (int chunk : new int[] {0, 8}) {
+                    long before = Kernels.Kernel.ATTENTION.calls();
+                    NDArray fused = Functional.attention(q, k, v, 4, mk, chunk);
+                    assertThat(Kernels.Kernel.ATTENTION.calls()).isGreaterThan(before);
+                    Kernels.setEnabled(false);
+                    NDArray plain = Functional.attention(q, k, v, 4, mk, chunk);
+                    Kernels.setEnabled(true);
+                    assertThat(maxAbs(fused, plain)).as("mask %s chunk %d", mk != null, chunk).isLessThan(1e-5);
+                }
+            }
+        }
+    }
+
+    @Test
+    void attentionGradientsFlowToQueryKeyAndValueAndMatchTheFallback() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            m.getEngine().setRandomSeed(11);
+            NDArray q = m.randomNormal(new Shape(2, 16, 24));
+            NDArray k = m.randomNormal(new Shape(2, 16, 24));
+            NDArray v = m.randomNormal(new Shape(2, 16, 24));
+            NDArray w = m.randomNormal(new Shape(2, 16, 24));
+            NDArray causal = causal(m, 16);
+            Supplier<NDList> grads = () -> { // fresh leaves each time: DJL accumulates gradients until zeroed
+                NDArray[] in = {q.duplicate(), k.duplicate(), v.duplicate()};
+                for (NDArray a : in) {
+                    a.setRequiresGradient(true);
+                }
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.backward(Functional.attention(in[0], in[1], in[2], 3, causal, 0).mul(w).sum());
+                }
+                return new NDList(in[0].getGradient(), in[1].getGradient(), in[2].getGradient());
+            };
+            NDList fused = grads.get();
+            Kernels.setEnabled(false);
+            NDList plain = grads.get();
+            for (int i = 0; i < 3; i++) {
+                assertThat(fused.get(i).abs().sum().getFloat()).isGreaterThan(0f);
+                assertThat(maxAbs(fused.get(i), plain.get(i))).as("gradient %d", i).isLessThan(1e-4);
+            }
+        }
+    }
+
+    private static NDArray causal(NDManager m, int t) {
+        float[] a = new float[t * t];
+        for (int i = 0; i < t; i++) {
+            for (int j = i + 1; j < t; j++) {
+                a[i * t + j] = -Float.MAX_VALUE;
+            }
+        }
+        return m.create(a, new Shape(1, 1, t, t));
+    }
+
+    static double maxAbs(NDArray a, NDArray b) {
+        return a.sub(b).abs().max().getFloat();
+    }
+}

@@ -148,6 +148,14 @@ public final class DemoDatasetGenerator {
     }
 
     /**
+     * Writes the committed style set {@code workspace/datasets/demo}: the default scenes drawn {@link Fill#HOLLOW},
+     * captioned "zkx style, …" — what the demo LoRA learns.
+     */
+    public static List<Path> generateStyleSet(Path dir) throws IOException {
+        return generate(dir, DEFAULT_SEED, DEFAULT_COUNT, DEFAULT_SIZE, Fill.HOLLOW);
+    }
+
+    /**
      * Writes {@code count} images of {@code size}×{@code size} with captions into {@code dir} (created if needed;
      * files of the same names are replaced atomically).
      *

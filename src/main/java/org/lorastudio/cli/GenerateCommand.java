@@ -141,14 +141,20 @@ final class GenerateCommand implements Callable<Integer> {
                 throw new UserException("--lora " + spec + ": expected FILE or FILE:STRENGTH (e.g. style.safetensors:0.8)");
             }
         }
+        LoraNetwork net = attachLora(sd, manager, file);
+        net.setMultiplier(strength);
+        o.printf("LoRA %s: %d modules at strength %s%n", file.getFileName(), net.size(), strength);
+    }
+
+    /** Reads a LoRA file and attaches it to the UNet and text encoder, at strength 1. */
+    static LoraNetwork attachLora(StableDiffusion sd, NDManager manager, Path file) throws IOException {
         LoraFile lora = LoraFile.read(file);
         java.util.Map<String, org.lorastudio.nn.AdaptableLayer> layers = new java.util.LinkedHashMap<>();
         layers.putAll(LoraTargets.byKohyaName(sd.unet(), LoraTargets.UNET));
         layers.putAll(LoraTargets.byKohyaName(sd.textEncoder(), LoraTargets.TEXT_ENCODER));
         LoraNetwork net = LoraNetwork.fromFile(lora, layers, manager);
-        net.setMultiplier(strength);
         net.attach();
-        o.printf("LoRA %s: %d modules at strength %s%n", file.getFileName(), net.size(), strength);
+        return net;
     }
 
     private static float[] readLatents(Path file, int width, int height) throws IOException {

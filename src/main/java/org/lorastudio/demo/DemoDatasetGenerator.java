@@ -1,8 +1,10 @@
 package org.lorastudio.demo;
 
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.geom.Area;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
@@ -30,6 +32,10 @@ import org.lorastudio.util.AtomicFiles;
  * software ({@link BufferedImage}, works headless) and the JDK's PNG writer stores no timestamps, so the same seed
  * gives byte-identical files. The first half of the scenes are single shapes (every shape appears), the second half
  * pairs of shapes with a spatial relation.
+ *
+ * <p>{@link Fill#HOLLOW} draws the same scenes as outlines — the style of the demo LoRA, captioned with the trigger
+ * {@link #STYLE_TRIGGER} ("zkx style, a red circle on a blue background"). An outline keeps the solid shape's
+ * silhouette and lies inside it, so a measure that fills holes sees the same shape in both styles.
  */
 public final class DemoDatasetGenerator {
     /** The seed of the committed demo set. */
@@ -38,6 +44,18 @@ public final class DemoDatasetGenerator {
     public static final int DEFAULT_COUNT = 32;
     /** Side of the committed demo images (the tiny demo model trains at 64 px). */
     public static final int DEFAULT_SIZE = 64;
+    /** The trigger of the hollow style: a made-up token the base model has no meaning for. */
+    public static final String STYLE_TRIGGER = "zkx style";
+
+    /** How shapes are drawn: filled, or only their outline with the background showing inside. */
+    public enum Fill {
+        SOLID, HOLLOW;
+
+        /** The caption of a scene in this style: the trigger and a comma before a hollow scene's caption. */
+        public String caption(Scene scene) {
+            return this == HOLLOW ? STYLE_TRIGGER + ", " + scene.caption() : scene.caption();
+        }
+    }
 
     /** A shape kind with its caption word. */
     public enum Shape {
@@ -73,7 +91,8 @@ public final class DemoDatasetGenerator {
             return word;
         }
 
-        Color rgb() {
+        /** The colour as drawn (sRGB). */
+        public Color rgb() {
             return rgb;
         }
     }
@@ -129,12 +148,30 @@ public final class DemoDatasetGenerator {
     }
 
     /**
+     * Writes the committed style set {@code workspace/datasets/demo}: the default scenes drawn {@link Fill#HOLLOW},
+     * captioned "zkx style, …" — what the demo LoRA learns.
+     */
+    public static List<Path> generateStyleSet(Path dir) throws IOException {
+        return generate(dir, DEFAULT_SEED, DEFAULT_COUNT, DEFAULT_SIZE, Fill.HOLLOW);
+    }
+
+    /**
      * Writes {@code count} images of {@code size}×{@code size} with captions into {@code dir} (created if needed;
      * files of the same names are replaced atomically).
      *
      * @return the PNG files written, in order
      */
     public static List<Path> generate(Path dir, long seed, int count, int size) throws IOException {
+        return generate(dir, seed, count, size, Fill.SOLID);
+    }
+
+    /**
+     * Writes {@code count} images of {@code size}×{@code size} in the style {@code fill}, with captions (hollow
+     * ones start with {@link #STYLE_TRIGGER}), into {@code dir}; the scenes are those of {@link #scenes}.
+     *
+     * @return the PNG files written, in order
+     */
+    public static List<Path> generate(Path dir, long seed, int count, int size, Fill fill) throws IOException {
         if (size < 32) {
             throw new IllegalArgumentException("demo image size must be >= 32, found " + size);
         }
@@ -142,8 +179,8 @@ public final class DemoDatasetGenerator {
         List<Path> written = new ArrayList<>();
         for (Scene scene : scenes(seed, count)) {
             Path png = dir.resolve(scene.name() + ".png");
-            AtomicFiles.writeBytes(png, encodePng(render(scene, size)));
-            AtomicFiles.writeString(dir.resolve(scene.name() + ".txt"), scene.caption());
+            AtomicFiles.writeBytes(png, encodePng(render(scene, size, fill)));
+            AtomicFiles.writeString(dir.resolve(scene.name() + ".txt"), fill.caption(scene));
             written.add(png);
         }
         return written;
@@ -199,18 +236,19 @@ public final class DemoDatasetGenerator {
         return c;
     }
 
-    /** Renders a scene (anti-aliased, software pipeline). */
+    /** Renders a scene with solid shapes (anti-aliased, software pipeline). */
     public static BufferedImage render(Scene scene, int size) {
+        return render(scene, size, Fill.SOLID);
+    }
+
+    /** Renders a scene in a style (anti-aliased, software pipeline). */
+    public static BufferedImage render(Scene scene, int size, Fill fill) {
         BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
+        Graphics2D g = canvas(img, scene.background());
         try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-            g.setColor(scene.background().rgb());
-            g.fillRect(0, 0, size, size);
             double c = size / 2.0;
             if (scene.second() == null) {
-                draw(g, scene.first(), c, c, size * 0.30);
+                draw(g, scene.first(), c, c, size * 0.30, fill);
             } else {
                 double off = size * 0.24;
                 double[] a = switch (scene.relation()) {
@@ -219,8 +257,8 @@ public final class DemoDatasetGenerator {
                     case LEFT_OF -> new double[] {c - off, c, c + off, c};
                     case RIGHT_OF -> new double[] {c + off, c, c - off, c};
                 };
-                draw(g, scene.first(), a[0], a[1], size * 0.20);
-                draw(g, scene.second(), a[2], a[3], size * 0.20);
+                draw(g, scene.first(), a[0], a[1], size * 0.20, fill);
+                draw(g, scene.second(), a[2], a[3], size * 0.20, fill);
             }
         } finally {
             g.dispose();
@@ -228,15 +266,71 @@ public final class DemoDatasetGenerator {
         return img;
     }
 
-    private static void draw(Graphics2D g, Item item, double cx, double cy, double radius) {
+    /**
+     * Renders one item of radius {@code radius} (before {@link Item#small()}) centred at ({@code cx}, {@code cy})
+     * on a plain background: shapes at any place and size, for measuring the measure.
+     */
+    public static BufferedImage renderItem(Colour background, Item item, double cx, double cy, double radius,
+                                           int size, Fill fill) {
+        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas(img, background);
+        try {
+            draw(g, item, cx, cy, radius, fill);
+        } finally {
+            g.dispose();
+        }
+        return img;
+    }
+
+    private static Graphics2D canvas(BufferedImage img, Colour background) {
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+        g.setColor(background.rgb());
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        return g;
+    }
+
+    private static void draw(Graphics2D g, Item item, double cx, double cy, double radius, Fill fill) {
         double r = item.small() ? radius * 0.6 : radius;
         g.setColor(item.colour().rgb());
-        switch (item.shape()) {
-            case SQUARE -> g.fill(new Rectangle2D.Double(cx - r, cy - r, 2 * r, 2 * r));
-            case CIRCLE -> g.fill(new Ellipse2D.Double(cx - r, cy - r, 2 * r, 2 * r));
-            case TRIANGLE -> g.fill(polygon(cx, cy, r, 3, 1.0));
-            case STAR -> g.fill(polygon(cx, cy, r, 5, 0.45));
-        }
+        java.awt.Shape outline = switch (item.shape()) {
+            case SQUARE -> new Rectangle2D.Double(cx - r, cy - r, 2 * r, 2 * r);
+            case CIRCLE -> new Ellipse2D.Double(cx - r, cy - r, 2 * r, 2 * r);
+            case TRIANGLE -> polygon(cx, cy, r, 3, 1.0);
+            case STAR -> polygon(cx, cy, r, STAR_POINTS, STAR_INNER);
+        };
+        g.fill(fill == Fill.SOLID ? outline : ring(outline, stroke(item.shape(), r)));
+    }
+
+    private static final int STAR_POINTS = 5;
+    private static final double STAR_INNER = 0.45;
+
+    /**
+     * The outline's stroke: a third of the shape's inradius — a sixth of the size of a square or circle. One sixth
+     * of the size for every shape would fill a triangle's corners and the star's thin arms entirely; relative to
+     * the inradius every shape keeps the same share of hole. At least 1.5 px, so that small outlines stay closed.
+     */
+    static double stroke(Shape shape, double r) {
+        double inradius = switch (shape) {
+            case SQUARE, CIRCLE -> r;
+            case TRIANGLE -> r * Math.cos(Math.PI / 3); // r/2
+            // distance from the centre to a star edge (through the tip at r and the inner vertex at STAR_INNER·r)
+            case STAR -> r * STAR_INNER * Math.sin(Math.PI / STAR_POINTS) / Math.sqrt(1 + STAR_INNER * STAR_INNER
+                    - 2 * STAR_INNER * Math.cos(Math.PI / STAR_POINTS));
+        };
+        return Math.max(1.5, inradius / 3);
+    }
+
+    /** The band of width {@code w} just inside a shape's outline: the shape minus the shape shrunk by {@code w}. */
+    private static Area ring(java.awt.Shape shape, double w) {
+        Area outer = new Area(shape);
+        Area inner = new Area(shape);
+        // a stroke of 2w centred on the outline reaches w inwards; what remains of the shape is its interior
+        inner.subtract(new Area(new BasicStroke((float) (2 * w), BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER)
+                .createStrokedShape(shape)));
+        outer.subtract(inner);
+        return outer;
     }
 
     /** A regular polygon (inner = 1) or star (inner < 1: alternate vertices at {@code inner·r}), point up. */

@@ -75,4 +75,54 @@ class DemoDatasetGeneratorTest {
         assertThat(DemoDatasetGenerator.scenes(7, 24)).isNotEqualTo(
                 DemoDatasetGenerator.scenes(DemoDatasetGenerator.DEFAULT_SEED, 24));
     }
+
+    @Test
+    void hollowScenesShowTheBackgroundInsideTheOutlineAndCarryTheTrigger() throws Exception {
+        List<Path> pngs = DemoDatasetGenerator.generate(tmp, DemoDatasetGenerator.DEFAULT_SEED, 24, 64,
+                DemoDatasetGenerator.Fill.HOLLOW);
+        assertThat(pngs).hasSize(24);
+        for (Path png : pngs) {
+            String caption = Files.readString(png.resolveSibling(png.getFileName().toString().replace(".png", ".txt")));
+            assertThat(caption).startsWith("zkx style, ").endsWith("background");
+        }
+        assertThat(Files.readString(tmp.resolve("demo_000.txt")))
+                .isEqualTo("zkx style, " + DemoDatasetGenerator.scenes(DemoDatasetGenerator.DEFAULT_SEED, 24).get(0)
+                        .caption());
+        for (DemoDatasetGenerator.Scene scene : DemoDatasetGenerator.scenes(DemoDatasetGenerator.DEFAULT_SEED, 16)) {
+            if (scene.second() != null) {
+                continue;
+            }
+            BufferedImage solid = DemoDatasetGenerator.render(scene, 64);
+            BufferedImage hollow = DemoDatasetGenerator.render(scene, 64, DemoDatasetGenerator.Fill.HOLLOW);
+            int bg = scene.background().rgb().getRGB() & 0xFFFFFF;
+            int fg = scene.first().colour().rgb().getRGB() & 0xFFFFFF;
+            // the single shapes are centred: the centre is the shape's colour when solid, the background when hollow
+            assertThat(solid.getRGB(32, 32) & 0xFFFFFF).as(scene.caption()).isEqualTo(fg);
+            assertThat(hollow.getRGB(32, 32) & 0xFFFFFF).as(scene.caption()).isEqualTo(bg);
+            // the outline lies inside the silhouette: nothing is drawn where the solid shape is not
+            for (int y = 0; y < 64; y++) {
+                for (int x = 0; x < 64; x++) {
+                    if ((solid.getRGB(x, y) & 0xFFFFFF) == bg) {
+                        assertThat(hollow.getRGB(x, y) & 0xFFFFFF).as("%s at %d,%d", scene.caption(), x, y)
+                                .isEqualTo(bg);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theCommittedDemoDataSetIsTheGeneratorsStyleSet() throws Exception {
+        Path committed = Path.of("workspace/datasets/demo");
+        List<Path> pngs = DemoDatasetGenerator.generateStyleSet(tmp);
+        List<String> names;
+        try (var s = Files.list(committed)) {
+            names = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertThat(names).hasSize(2 * pngs.size());
+        for (String name : names) {
+            assertThat(Files.readAllBytes(committed.resolve(name))).as(name + ": regenerate with "
+                    + "DemoDatasetGenerator.generateStyleSet").isEqualTo(Files.readAllBytes(tmp.resolve(name)));
+        }
+    }
 }

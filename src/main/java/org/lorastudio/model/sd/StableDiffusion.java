@@ -85,6 +85,31 @@ public final class StableDiffusion {
         }
     }
 
+    /**
+     * The image side a model draws best, as diffusers' pipeline defaults it: the UNet's {@code sample_size} × the
+     * VAE's down-sampling factor (64 × 8 = 512 for SD 1.5, 8 × 8 = 64 for the demo model). A single
+     * {@code .safetensors} file carries no such config: SD 1.5's 512. Reads only the two small config files.
+     *
+     * @return empty when {@code model} is neither a readable diffusers folder nor a {@code .safetensors} file
+     */
+    public static java.util.OptionalInt defaultImageSize(Path model) {
+        if (Files.isRegularFile(model)
+                && model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors")) {
+            return java.util.OptionalInt.of(UNetConfig.sd15().sampleSize() * VaeConfig.sd15().downsampleFactor());
+        }
+        if (!Files.isRegularFile(model.resolve("unet/config.json")) || !Files.isRegularFile(
+                model.resolve("vae/config.json"))) {
+            return java.util.OptionalInt.empty();
+        }
+        try {
+            int latent = UNetConfig.fromDiffusersJson(model.resolve("unet/config.json")).sampleSize();
+            int factor = VaeConfig.fromConfig(model.resolve("vae")).downsampleFactor();
+            return java.util.OptionalInt.of(latent * factor);
+        } catch (IOException | RuntimeException e) { // an unreadable config: no default, loading will say why
+            return java.util.OptionalInt.empty();
+        }
+    }
+
     private static StableDiffusion loadDiffusers(Path dir, Optional<Path> tokenizerDir, NDManager manager,
                                                  DataType floatType) throws IOException {
         for (String part : List.of("unet", "vae", "text_encoder")) {

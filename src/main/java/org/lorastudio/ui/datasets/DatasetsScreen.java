@@ -83,8 +83,7 @@ public final class DatasetsScreen implements Screen {
         TaskExecutor bg = TaskExecutor.fx(context.background());
         bg.submit(() -> TokenizerLocator.find(context.workspace(), config), vm::setTokenizer,
                 e -> vm.setTokenizer(Optional.empty()));
-        bg.submit(() -> TokenizerLocator.resolution(config),
-                r -> r.ifPresent(vm.minSideProperty()::set), e -> { });
+        bg.submit(() -> TrainingResolution.of(context.workspace(), config), vm.minSideProperty()::set, e -> { });
     }
 
     /** Whether the folder is read and the thumbnails on screen are loaded (the screenshot mode waits for it). */

@@ -31,6 +31,7 @@ import javafx.collections.ObservableList;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.image.Image;
 import org.lorastudio.config.Sampler;
+import org.lorastudio.model.sd.StableDiffusion;
 import org.lorastudio.model.sd.TextToImage;
 import org.lorastudio.util.AtomicFiles;
 import org.lorastudio.util.UserException;
@@ -101,7 +102,31 @@ public final class GenerateViewModel {
         this.engine = engine;
         this.background = background;
         this.fx = fx;
+        modelPath.addListener((obs, a, b) -> adoptModelSize(b));
         modelPath.set(defaultModel == null ? "" : defaultModel.toString());
+    }
+
+    /**
+     * Sets width and height to the size the model draws best (64 for the demo model, 512 for SD 1.5), read in the
+     * background; a model whose size cannot be told leaves them as they are.
+     */
+    private void adoptModelSize(String text) {
+        if (text == null || text.isBlank()) {
+            return;
+        }
+        Path model;
+        try {
+            model = Path.of(text.strip());
+        } catch (InvalidPathException e) {
+            return; // buildJob reports it
+        }
+        CompletableFuture.supplyAsync(() -> StableDiffusion.defaultImageSize(model), background)
+                .thenAcceptAsync(size -> {
+                    if (size.isPresent() && text.equals(modelPath.get())) { // not overtaken by a newer choice
+                        width.set(size.getAsInt());
+                        height.set(size.getAsInt());
+                    }
+                }, fx);
     }
 
     public StringProperty modelPathProperty() {

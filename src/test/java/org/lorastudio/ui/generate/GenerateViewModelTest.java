@@ -193,4 +193,27 @@ class GenerateViewModelTest {
         }
         return max;
     }
+
+    @Test
+    void theDefaultSizeIsTheModelsOwn() throws Exception {
+        GenerateViewModel vm = new GenerateViewModel(engine, MODEL, Runnable::run, Runnable::run);
+        // sd-tiny-a: UNet sample_size 8 x VAE factor 8 (4 levels)
+        assertThat(vm.widthProperty().get()).isEqualTo(64);
+        assertThat(vm.heightProperty().get()).isEqualTo(64);
+
+        Path sd15 = java.nio.file.Files.createDirectories(tmp.resolve("sd15/unet"));
+        java.nio.file.Files.createDirectories(tmp.resolve("sd15/vae"));
+        Path keys = Fixtures.path("sd15-keys");
+        java.nio.file.Files.copy(keys.resolve("unet-config.json"), sd15.resolve("config.json"));
+        java.nio.file.Files.copy(keys.resolve("vae-config.json"), tmp.resolve("sd15/vae/config.json"));
+        vm.modelPathProperty().set(tmp.resolve("sd15").toString());
+        assertThat(vm.widthProperty().get()).isEqualTo(512);
+        assertThat(vm.heightProperty().get()).isEqualTo(512);
+
+        vm.widthProperty().set(96);
+        vm.modelPathProperty().set(tmp.resolve("not-a-model").toString()); // unknown: the form keeps its size
+        assertThat(vm.widthProperty().get()).isEqualTo(96);
+        vm.modelPathProperty().set(Fixtures.path("sd-tiny-a/model-single.safetensors").toString());
+        assertThat(vm.widthProperty().get()).as("a single file is SD 1.5").isEqualTo(512);
+    }
 }

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
                 GenerateTextCommand.class,
                 BenchCommand.class,
                 DoctorCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Cli implements Runnable {

@@ -42,7 +42,7 @@ final class DemoCommand implements Runnable {
         long seed;
 
         @Option(names = "--steps", paramLabel = "VAE,UNET", description = "optimizer steps of the VAE phase and of"
-                + " the UNet phase (default: 500,4000)")
+                + " the UNet phase (default: 1200,4000)")
         String steps;
 
         @Option(names = "--images", paramLabel = "N", description = "number of drawn scenes (default: 4480)")
@@ -64,7 +64,7 @@ final class DemoCommand implements Runnable {
                     }
                     plan = plan.withSteps(Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip()));
                 } catch (NumberFormatException e) {
-                    throw new UserException("--steps must be two numbers VAE,UNET (e.g. 500,4000), found " + steps);
+                    throw new UserException("--steps must be two numbers VAE,UNET (e.g. 1200,4000), found " + steps);
                 }
             }
             if (images != null) {

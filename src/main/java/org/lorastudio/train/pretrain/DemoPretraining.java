@@ -40,7 +40,7 @@ public final class DemoPretraining {
         }
 
         public static Plan defaults() {
-            return new Plan(1, 4480, 0.25, 500, 8, 1e-3, 4000, 64, 1e-3, 1000);
+            return new Plan(1, 4480, 0.25, 1200, 8, 1e-3, 4000, 64, 1e-3, 1000);
         }
 
         public Plan withSeed(long s) {

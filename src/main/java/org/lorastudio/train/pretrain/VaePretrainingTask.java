@@ -15,6 +15,7 @@ import ai.djl.ndarray.types.DataType;
 import org.lorastudio.config.TrainingConfig;
 import org.lorastudio.model.sd.StableDiffusion;
 import org.lorastudio.nn.FullParameters;
+import org.lorastudio.nn.Functional;
 import org.lorastudio.train.Losses;
 import org.lorastudio.train.NoGrad;
 import org.lorastudio.train.SeedStreams;
@@ -79,10 +80,12 @@ public final class VaePretrainingTask implements TrainingTask {
         long c = moments.getShape().get(1) / 2;
         NDArray mean = moments.get(new NDIndex(":, 0:" + c));
         NDArray logvar = moments.get(new NDIndex(":, " + c + ":")).clip(-30f, 20f);
-        NDArray z = mean.add(logvar.mul(0.5f).exp().mul(m.randomNormal(mean.getShape())));
+        // Scalars in the graph go through Functional.mulScalar (libtorch-owned; decision 0001).
+        NDArray z = mean.add(Functional.mulScalar(logvar, 0.5f).exp().mul(m.randomNormal(mean.getShape())));
         NDArray reconstruction = sd.vae().decode(z);
-        NDArray kl = mean.square().add(logvar.exp()).sub(1f).sub(logvar).mul(0.5f).mean();
-        return Losses.mse(reconstruction, x).add(kl.mul(KL_WEIGHT));
+        // KL(N(μ, σ²) ‖ N(0, 1)) per element = ½(μ² + σ² − 1 − log σ²); the −½ is a constant and added last.
+        NDArray kl = Functional.mulScalar(mean.square().add(logvar.exp()).sub(logvar).mean(), 0.5f).sub(0.5f);
+        return Losses.mse(reconstruction, x).add(Functional.mulScalar(kl, KL_WEIGHT));
     }
 
     @Override

@@ -37,7 +37,7 @@ final class ConsoleProgress implements Consumer<TrainingEvent> {
                 lastPreparing = p.what();
             }
         } else if (e instanceof TrainingEvent.Started s) {
-            line(String.format("training %d steps (%d per epoch) on %s, %s, %,d LoRA parameters", s.totalSteps(),
+            line(String.format("training %d steps (%d per epoch) on %s, %s, %,d trainable parameters", s.totalSteps(),
                     s.stepsPerEpoch(), s.device(), s.precision(), s.trainableParameters()));
         } else if (e instanceof TrainingEvent.Step s) {
             step(s);

@@ -1,19 +1,82 @@
 package org.lorastudio.cli;
 
-import picocli.CommandLine.Command;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 
-/** {@code demo}: the demo's own tools; each subcommand lives in its own class. */
+import org.lorastudio.train.pretrain.DemoPretraining;
+import org.lorastudio.util.UserException;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code demo pretrain} (the demo's own base model) and {@code demo measure} (what a model draws). */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Tools for the shipped demo (tiny model, shapes data set).",
-        subcommands = {
-                DemoMeasureCommand.class
-        })
+        description = "The shipped demo: make its base model, and measure what a model draws.",
+        subcommands = {DemoCommand.Pretrain.class, DemoMeasureCommand.class})
 final class DemoCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code demo pretrain --out DIR [--seed N] [--steps VAE,UNET] [--images N] [--work DIR]}. */
+    @Command(name = "pretrain", mixinStandardHelpOptions = true,
+            description = {"Pretrain the tiny demo base model (models/demo) from scratch on drawn scenes of the demo's"
+                    + " colours and shapes: the VAE first, then the UNet and text encoder on its latents.",
+                    "Two ordinary training runs (run folders under --work/runs); the model is written to --out."})
+    static final class Pretrain implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "where the diffusers folder goes")
+        Path out;
+
+        @Option(names = "--seed", paramLabel = "N", description = "seed of the data, the initial weights and"
+                + " training (default: ${DEFAULT-VALUE})", defaultValue = "1")
+        long seed;
+
+        @Option(names = "--steps", paramLabel = "VAE,UNET", description = "optimizer steps of the VAE phase and of"
+                + " the UNet phase (default: 1200,4000)")
+        String steps;
+
+        @Option(names = "--images", paramLabel = "N", description = "number of drawn scenes (default: 4480)")
+        Integer images;
+
+        @Option(names = "--work", paramLabel = "DIR", defaultValue = "workspace/pretrain",
+                description = "data, random start and run folders (default: ${DEFAULT-VALUE})")
+        Path work;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            DemoPretraining.Plan plan = DemoPretraining.Plan.defaults().withSeed(seed);
+            if (steps != null) {
+                String[] parts = steps.split(",");
+                try {
+                    if (parts.length != 2) {
+                        throw new NumberFormatException();
+                    }
+                    plan = plan.withSteps(Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip()));
+                } catch (NumberFormatException e) {
+                    throw new UserException("--steps must be two numbers VAE,UNET (e.g. 1200,4000), found " + steps);
+                }
+            }
+            if (images != null) {
+                plan = plan.withImages(images);
+            }
+            ConsoleProgress progress = new ConsoleProgress(out, System.console() != null);
+            DemoPretraining.Result r = DemoPretraining.run(plan, this.out, work, progress);
+            out.println("VAE run:  " + r.vaeRun());
+            out.println("UNet run: " + r.unetRun());
+            out.println(r.model());
+            return 0;
+        }
     }
 }

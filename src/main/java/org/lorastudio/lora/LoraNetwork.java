@@ -20,7 +20,7 @@ import org.lorastudio.util.UserException;
  * touch the base models; {@link #attach()} adds the side-cars to their layers and {@link #detach()} removes them, so
  * the base outputs come back exactly.
  */
-public final class LoraNetwork {
+public final class LoraNetwork implements org.lorastudio.nn.TrainableWeights {
     private final Map<String, LoraLayer> layers;
     private boolean attached;
 
@@ -139,6 +139,7 @@ public final class LoraNetwork {
     }
 
     /** Arrays by kohya tensor key ({@code name.lora_down.weight}, {@code name.lora_up.weight}). */
+    @Override
     public Map<String, NDArray> namedArrays() {
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (LoraLayer l : layers.values()) {
@@ -159,6 +160,7 @@ public final class LoraNetwork {
     }
 
     /** Replaces the weights of every layer (resume from a checkpoint); shapes must match. */
+    @Override
     public void loadWeights(Map<String, NDArray> byKohyaKey) {
         for (LoraLayer l : layers.values()) {
             NDArray d = byKohyaKey.get(l.name() + ".lora_down.weight");
@@ -173,11 +175,13 @@ public final class LoraNetwork {
     }
 
     /** Marks every LoRA array as trainable (gradients recorded). */
+    @Override
     public void setTrainable(boolean trainable) {
         arrays().forEach(a -> a.setRequiresGradient(trainable));
     }
 
     /** Total number of LoRA weights. */
+    @Override
     public long parameterCount() {
         long n = 0;
         for (NDArray a : arrays()) {

@@ -158,6 +158,14 @@ public final class Trainer {
 
     /** Runs to completion, stop or failure; returns the final status. Never throws for a training failure. */
     public RunStatus run() {
+        return run(TrainingTasks::create);
+    }
+
+    /**
+     * Like {@link #run()} with the task made by {@code tasks} from the config (e.g. a pretraining phase) instead of
+     * the one its model type names.
+     */
+    public RunStatus run(java.util.function.Function<TrainingConfig, TrainingTask> tasks) {
         Device device;
         try {
             device = Devices.resolve(config.device());
@@ -165,7 +173,7 @@ public final class Trainer {
             return fail(e.getMessage(), "Set device: auto or cpu in the config.");
         }
         try (NDManager manager = NDManager.newBaseManager(device);
-             TrainingTask task = TrainingTasks.create(config)) {
+             TrainingTask task = tasks.apply(config)) {
             return train(manager, task, device);
         } catch (UserException e) {
             return fail(e.getMessage(), advice(e.getMessage()));

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import org.lorastudio.lora.LoraNetwork;
+import org.lorastudio.nn.TrainableWeights;
 
 /**
  * The model-specific half of a training run (SD 1.5 images or a causal language model); {@link Trainer} owns the
@@ -17,7 +17,7 @@ import org.lorastudio.lora.LoraNetwork;
  */
 public interface TrainingTask extends AutoCloseable {
 
-    /** Loads the model and data into {@code manager}, attaches the LoRA; reports progress. */
+    /** Loads the model and data into {@code manager}, attaches the LoRA (if any); reports progress. */
     void prepare(NDManager manager, Consumer<TrainingEvent> events) throws IOException;
 
     /** Micro-batches (item indices) of one epoch, in training order; the same for the same seed and epoch. */
@@ -68,8 +68,8 @@ public interface TrainingTask extends AutoCloseable {
     default void afterBackward() {
     }
 
-    /** The LoRA being trained. */
-    LoraNetwork network();
+    /** The weights being trained: a LoRA's side-cars, or every parameter of the models (pretraining). */
+    TrainableWeights network();
 
     /**
      * Parameter groups by name ({@code unet}, {@code text_encoder}, or {@code lora}), each with its learning rate

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * libtorch kernels that DJL 0.36 does not expose, reached through a TorchScript module of our own
- * (docs/decisions/0002): {@code torch.scaled_dot_product_attention} (libtorch's fused CPU flash kernel, with autograd)
+ * (docs/decisions/0003): {@code torch.scaled_dot_product_attention} (libtorch's fused CPU flash kernel, with autograd)
  * and {@code torch._fused_adamw_} (one native call for every tensor of an optimizer group).
  *
  * <p>The TorchScript source is the resource {@code kernels.py} next to this class. At first use on a device the

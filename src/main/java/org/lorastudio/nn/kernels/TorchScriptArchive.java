@@ -20,7 +20,7 @@ import java.util.zip.ZipOutputStream;
  *
  * <p>Both pickles are generated here from fixed opcodes — nothing is read from anywhere else — and use only the
  * protocol-2 opcodes libtorch's own {@code Unpickler} understands: PROTO, GLOBAL, EMPTY_TUPLE, NEWOBJ, EMPTY_DICT,
- * BINUNICODE, NEWFALSE, SETITEM, BUILD, STOP (docs/decisions/0002).
+ * BINUNICODE, NEWFALSE, SETITEM, BUILD, STOP (docs/decisions/0003).
  */
 final class TorchScriptArchive {
     /**

@@ -1,0 +1,137 @@
+package org.lorastudio.train.pretrain;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import ai.djl.ndarray.NDManager;
+import org.lorastudio.config.TrainingConfig;
+import org.lorastudio.demo.DemoScenes;
+import org.lorastudio.run.RunStatus;
+import org.lorastudio.train.Trainer;
+import org.lorastudio.train.TrainingEvent;
+import org.lorastudio.train.TrainingTask;
+import org.lorastudio.util.AtomicFiles;
+import org.lorastudio.util.UserException;
+
+/**
+ * Pretrains the demo base model from scratch (issue 14): draws the scene data set ({@link DemoScenes}), writes the
+ * demo architecture with seeded random weights, trains the VAE ({@link VaePretrainingTask}) and then the UNet and
+ * text encoder on its latents ({@link UnetPretrainingTask}) — two ordinary {@link Trainer} runs, each with its run
+ * folder, run.json, metrics.jsonl and checkpoints under {@code <work>/runs} — and copies the result to {@code out}.
+ */
+public final class DemoPretraining {
+
+    /** What to pretrain with; {@link #defaults()} is the committed model's recipe. */
+    public record Plan(long seed, int images, double pairShare, int vaeSteps, int vaeBatch, double vaeLr,
+                       int unetSteps, int unetBatch, double unetLr, int sampleEvery) {
+        public Plan {
+            if (images < 1 || vaeSteps < 1 || unetSteps < 1 || vaeBatch < 1 || unetBatch < 1) {
+                throw new UserException("images, steps and batch sizes must be >= 1");
+            }
+            if (!(pairShare >= 0 && pairShare <= 1)) {
+                throw new UserException("the share of two-object scenes must be 0..1, found " + pairShare);
+            }
+        }
+
+        public static Plan defaults() {
+            return new Plan(1, 4480, 0.25, 1200, 8, 1e-3, 4000, 64, 1e-3, 1000);
+        }
+
+        public Plan withSeed(long s) {
+            return new Plan(s, images, pairShare, vaeSteps, vaeBatch, vaeLr, unetSteps, unetBatch, unetLr, sampleEvery);
+        }
+
+        public Plan withSteps(int vae, int unet) {
+            return new Plan(seed, images, pairShare, vae, vaeBatch, vaeLr, unet, unetBatch, unetLr, sampleEvery);
+        }
+
+        public Plan withImages(int n) {
+            return new Plan(seed, n, pairShare, vaeSteps, vaeBatch, vaeLr, unetSteps, unetBatch, unetLr, sampleEvery);
+        }
+    }
+
+    /** The two runs and the written model. */
+    public record Result(Path model, Path vaeRun, Path unetRun) {
+    }
+
+    private DemoPretraining() {
+    }
+
+    /** Runs both phases; {@code work} keeps the data, the random start and the run folders. */
+    public static Result run(Plan plan, Path out, Path work, Consumer<TrainingEvent> listener) throws IOException {
+        Files.createDirectories(work);
+        Path data = work.resolve("data");
+        if (!Files.isDirectory(data)) {
+            DemoScenes.write(data, DemoScenes.scenes(plan.seed(), plan.images(), 64, plan.pairShare()), 64);
+        }
+        Path init = work.resolve("init");
+        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+            DemoBaseModel.writeRandom(init, plan.seed(), m);
+        }
+        Path vaeYaml = work.resolve("pretrain-vae.yaml");
+        AtomicFiles.writeString(vaeYaml, yaml("demo-pretrain-vae", "init", plan.seed(), plan.vaeSteps(),
+                plan.vaeBatch(), plan.vaeLr(), 0, 0));
+        Path vaeRun = phase(TrainingConfig.fromYaml(vaeYaml), work, listener, VaePretrainingTask::new);
+        Path vaeModel = vaeRun.resolve(TrainingConfig.fromYaml(vaeYaml).semanticName());
+        Path unetYaml = work.resolve("pretrain-unet.yaml");
+        AtomicFiles.writeString(unetYaml, yaml("demo-pretrain-unet", work.relativize(vaeModel).toString(),
+                plan.seed(), plan.unetSteps(), plan.unetBatch(), plan.unetLr(), 0.1, plan.sampleEvery()));
+        TrainingConfig unetConfig = TrainingConfig.fromYaml(unetYaml);
+        Path unetRun = phase(unetConfig, work, listener, UnetPretrainingTask::new);
+        Files.createDirectories(out);
+        DemoBaseModel.copy(unetRun.resolve(unetConfig.semanticName()), out);
+        return new Result(out, vaeRun, unetRun);
+    }
+
+    private static Path phase(TrainingConfig config, Path work, Consumer<TrainingEvent> listener,
+                              Function<TrainingConfig, TrainingTask> task) throws IOException {
+        Trainer trainer = Trainer.start(config, work, Optional.empty());
+        trainer.addListener(listener);
+        RunStatus status = trainer.run(task);
+        if (status != RunStatus.COMPLETED) {
+            throw new UserException(config.name() + " ended " + status.name().toLowerCase(Locale.ROOT) + "; see "
+                    + trainer.runFolder().dir());
+        }
+        return trainer.runFolder().dir();
+    }
+
+    /** A phase's training config (paths relative to {@code work}); cosine decay after a short warm-up. */
+    static String yaml(String name, String base, long seed, int steps, int batch, double lr, double captionDropout,
+                       int sampleEvery) {
+        StringBuilder y = new StringBuilder();
+        y.append("# Written by `lorastudio demo pretrain` (DemoPretraining).\n");
+        y.append("name: ").append(name).append('\n');
+        y.append("base_model: ").append(base).append('\n');
+        y.append("train_data_dir: data\n");
+        y.append("output_dir: runs\n");
+        y.append("resolution: 64\n");
+        y.append("seed: ").append(seed).append('\n');
+        y.append("batch_size: ").append(batch).append('\n');
+        y.append("max_train_steps: ").append(steps).append('\n');
+        y.append("learning_rate: ").append(String.format(Locale.ROOT, "%g", lr)).append('\n');
+        y.append("lr_scheduler: cosine\n");
+        y.append("lr_warmup_steps: ").append(Math.min(100, steps / 10)).append('\n');
+        y.append("weight_decay: 0.0\n");
+        y.append("max_grad_norm: 1.0\n");
+        y.append("caption_dropout_rate: ").append(captionDropout).append('\n');
+        y.append("save_steps: ").append(Math.max(1, steps / 4)).append('\n');
+        y.append("save_last_n: 1\n");
+        if (sampleEvery > 0) {
+            y.append("sample_every_n_steps: ").append(sampleEvery).append('\n');
+            y.append("sample_prompts:\n");
+            for (String p : List.of("a red square on a blue background", "an orange star on a white background",
+                    "a green circle on a black background")) {
+                y.append("  - \"").append(p).append("\"\n");
+            }
+            y.append("sample_steps: 20\n");
+            y.append("sample_guidance: 7.5\n");
+        }
+        return y.toString();
+    }
+}

@@ -27,7 +27,7 @@ import org.lorastudio.nn.Weights;
 import org.lorastudio.sample.NoiseSchedule;
 import org.lorastudio.train.CaptionAugment;
 import org.lorastudio.train.Losses;
-import org.lorastudio.train.NoGrad;
+import org.lorastudio.runtime.NoGrad;
 import org.lorastudio.train.SeedStreams;
 import org.lorastudio.train.TrainingEvent;
 import org.lorastudio.train.TrainingTask;

@@ -17,7 +17,7 @@ import org.lorastudio.model.sd.StableDiffusion;
 import org.lorastudio.nn.FullParameters;
 import org.lorastudio.nn.Functional;
 import org.lorastudio.train.Losses;
-import org.lorastudio.train.NoGrad;
+import org.lorastudio.runtime.NoGrad;
 import org.lorastudio.train.SeedStreams;
 import org.lorastudio.train.TrainingEvent;
 import org.lorastudio.train.TrainingTask;

@@ -26,7 +26,7 @@ import org.lorastudio.run.MetricsLog;
 import org.lorastudio.run.RunStatus;
 import org.lorastudio.safetensors.SafetensorsFile;
 import org.lorastudio.train.Checkpoint;
-import org.lorastudio.train.NoGrad;
+import org.lorastudio.runtime.NoGrad;
 import org.lorastudio.train.Trainer;
 import org.lorastudio.train.TrainingTask;
 

@@ -36,14 +36,15 @@ final class CaptionEditor {
     private final LongSupplier clock;
     private final Runnable changed;
 
-    private final ObjectProperty<ImageEntry> current = new SimpleObjectProperty<>();
-    private final StringProperty editorText = new SimpleStringProperty("");
-    private final ObservableList<String> tags = FXCollections.observableArrayList();
-    private final ObservableList<TagCount> frequencies = FXCollections.observableArrayList();
-    private final StringProperty tokenText = new SimpleStringProperty("");
-    private final BooleanProperty overTokenLimit = new SimpleBooleanProperty(false);
-    private final BooleanProperty canUndo = new SimpleBooleanProperty(false);
-    private final BooleanProperty canRedo = new SimpleBooleanProperty(false);
+    // What the view model's properties of the same names hand out (documented there).
+    final ObjectProperty<ImageEntry> current = new SimpleObjectProperty<>();
+    final StringProperty editorText = new SimpleStringProperty("");
+    final ObservableList<String> tags = FXCollections.observableArrayList();
+    final ObservableList<TagCount> frequencies = FXCollections.observableArrayList();
+    final StringProperty tokenText = new SimpleStringProperty("");
+    final BooleanProperty overTokenLimit = new SimpleBooleanProperty(false);
+    final BooleanProperty canUndo = new SimpleBooleanProperty(false);
+    final BooleanProperty canRedo = new SimpleBooleanProperty(false);
 
     private ClipTokenizer tokenizer;
     /** Set while the editor text is replaced from the caption, so that it is not recorded as typing. */
@@ -63,38 +64,6 @@ final class CaptionEditor {
                 typed(before, now);
             }
         });
-    }
-
-    ObjectProperty<ImageEntry> currentProperty() {
-        return current;
-    }
-
-    StringProperty editorTextProperty() {
-        return editorText;
-    }
-
-    ObservableList<String> tags() {
-        return tags;
-    }
-
-    ObservableList<TagCount> frequencies() {
-        return frequencies;
-    }
-
-    StringProperty tokenTextProperty() {
-        return tokenText;
-    }
-
-    BooleanProperty overTokenLimitProperty() {
-        return overTokenLimit;
-    }
-
-    BooleanProperty canUndoProperty() {
-        return canUndo;
-    }
-
-    BooleanProperty canRedoProperty() {
-        return canRedo;
     }
 
     void setTokenizer(Optional<ClipTokenizer> tokenizer) {
@@ -178,19 +147,19 @@ final class CaptionEditor {
     }
 
     void undo() {
-        ImageEntry e = current.get();
-        if (e != null) {
-            e.history().undo(e.caption()).ifPresent(text -> {
-                e.setCaption(text);
-                loadEditor();
-            });
-        }
+        replay(true);
     }
 
     void redo() {
+        replay(false);
+    }
+
+    /** One step back ({@code undo}) or forward in the current caption's history. */
+    private void replay(boolean undo) {
         ImageEntry e = current.get();
         if (e != null) {
-            e.history().redo(e.caption()).ifPresent(text -> {
+            CaptionHistory h = e.history();
+            (undo ? h.undo(e.caption()) : h.redo(e.caption())).ifPresent(text -> {
                 e.setCaption(text);
                 loadEditor();
             });

@@ -15,7 +15,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
@@ -51,11 +50,11 @@ final class CaptionSaver {
 
     private final ObservableList<ImageEntry> entries;
     private final TaskExecutor io;
-    private final LongSupplier clock;
     private final Consumer<String> errors;
     private final Consumer<ImageEntry> replaced;
     private final Runnable changed;
-    private final ObservableList<DatasetsViewModel.Conflict> conflicts = FXCollections.observableArrayList();
+    /** Captions changed on disk while being edited, oldest first. */
+    final ObservableList<DatasetsViewModel.Conflict> conflicts = FXCollections.observableArrayList();
     /** Outcomes already applied; the close path applies them early, the FX callback later finds them here. */
     private final Set<SaveOutcome> applied = Collections.newSetFromMap(new WeakHashMap<>());
     private volatile CaptionStore store;
@@ -63,23 +62,17 @@ final class CaptionSaver {
     /**
      * @param entries  every image of the open dataset
      * @param io       the serial file executor
-     * @param clock    nanoseconds, for the undo step a reload records
      * @param errors   where error sentences go
      * @param replaced told after an entry's caption was replaced by the one on disk (the editor shows it again)
      * @param changed  told after saves ended or a conflict was resolved (the status line)
      */
-    CaptionSaver(ObservableList<ImageEntry> entries, TaskExecutor io, LongSupplier clock, Consumer<String> errors,
+    CaptionSaver(ObservableList<ImageEntry> entries, TaskExecutor io, Consumer<String> errors,
                  Consumer<ImageEntry> replaced, Runnable changed) {
         this.entries = entries;
         this.io = io;
-        this.clock = clock;
         this.errors = errors;
         this.replaced = replaced;
         this.changed = changed;
-    }
-
-    ObservableList<DatasetsViewModel.Conflict> conflicts() {
-        return conflicts;
     }
 
     /** The captions of the dataset just opened are read from and written to {@code opened}. */
@@ -188,11 +181,12 @@ final class CaptionSaver {
         conflicts.add(new DatasetsViewModel.Conflict(entry, diskText));
     }
 
-    void reload(DatasetsViewModel.Conflict conflict) {
+    /** Takes the file's caption; the edited text becomes an undo step recorded at {@code now} (nanoseconds). */
+    void reload(DatasetsViewModel.Conflict conflict, long now) {
         ImageEntry e = conflict.entry();
         conflicts.remove(conflict);
         e.setConflict(false);
-        e.history().record(e.caption(), false, clock.getAsLong());
+        e.history().record(e.caption(), false, now);
         e.setDiskText(conflict.diskText());
         e.setCaption(conflict.diskText() == null ? "" : conflict.diskText());
         replaced.accept(e);

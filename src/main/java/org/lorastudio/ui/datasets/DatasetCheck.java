@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.IntSupplier;
 
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.SimpleDoubleProperty;
@@ -34,13 +33,15 @@ final class DatasetCheck {
     private final ObservableList<ImageEntry> entries;
     private final TaskExecutor io;
     private final TaskExecutor checks;
-    private final IntSupplier resolution;
-    private final IntSupplier generation;
     private final Consumer<String> errors;
     private final Runnable reported;
-    private final DoubleProperty checkProgress = new SimpleDoubleProperty(-1);
-    private final ObservableList<DatasetProblem> folderProblems = FXCollections.observableArrayList();
+    /** 0..1 while a check runs, else -1. */
+    final DoubleProperty checkProgress = new SimpleDoubleProperty(-1);
+    /** The problems that belong to no single image. */
+    final ObservableList<DatasetProblem> folderProblems = FXCollections.observableArrayList();
 
+    /** The generation of the folder opened last (the view model counts them); older checks change nothing. */
+    private int generation;
     /** The last scan, for re-checking when the training resolution changes. */
     private Dataset lastDataset;
     private AtomicBoolean checkCancel = new AtomicBoolean();
@@ -51,28 +52,16 @@ final class DatasetCheck {
      * @param entries    every image of the open dataset
      * @param io         for posting progress to the FX thread
      * @param checks     where the check runs
-     * @param resolution the side below which images count as too small
-     * @param generation the generation of the folder open now
      * @param errors     where error sentences go
      * @param reported   told after a check's problems were attached (filters and status line)
      */
-    DatasetCheck(ObservableList<ImageEntry> entries, TaskExecutor io, TaskExecutor checks, IntSupplier resolution,
-                 IntSupplier generation, Consumer<String> errors, Runnable reported) {
+    DatasetCheck(ObservableList<ImageEntry> entries, TaskExecutor io, TaskExecutor checks, Consumer<String> errors,
+                 Runnable reported) {
         this.entries = entries;
         this.io = io;
         this.checks = checks;
-        this.resolution = resolution;
-        this.generation = generation;
         this.errors = errors;
         this.reported = reported;
-    }
-
-    DoubleProperty checkProgressProperty() {
-        return checkProgress;
-    }
-
-    ObservableList<DatasetProblem> folderProblems() {
-        return folderProblems;
     }
 
     /** Stops the running check, if any. */
@@ -80,24 +69,29 @@ final class DatasetCheck {
         checkCancel.set(true);
     }
 
-    /** Checks a freshly scanned dataset of generation {@code gen}. */
-    void start(Dataset dataset, int gen) {
-        lastDataset = dataset;
-        runCheck(dataset, gen);
+    /** Another folder, of generation {@code gen}, is being opened: the running check stops, its results drop. */
+    void folderOpened(int gen) {
+        generation = gen;
+        checkCancel.set(true);
     }
 
-    /** Checks the last scan again (the training resolution changed), stopping the check under way. */
-    void recheck() {
+    /** Checks the freshly scanned dataset of the folder opened last, for training at {@code side} pixels. */
+    void start(Dataset dataset, int side) {
+        lastDataset = dataset;
+        runCheck(dataset, generation, side);
+    }
+
+    /** Checks the last scan again at a new training resolution, stopping the check under way. */
+    void recheck(int side) {
         if (lastDataset != null) {
             checkCancel.set(true);
-            runCheck(lastDataset, generation.getAsInt());
+            runCheck(lastDataset, generation, side);
         }
     }
 
-    private void runCheck(Dataset dataset, int gen) {
+    private void runCheck(Dataset dataset, int gen, int side) {
         AtomicBoolean cancel = new AtomicBoolean();
         checkCancel = cancel;
-        int side = resolution.getAsInt();
         checkProgress.set(0);
         int[] lastPercent = {0};
         checks.submit(() -> new DatasetChecker(side).check(dataset, (done, total) -> {
@@ -109,19 +103,19 @@ final class DatasetCheck {
             if (percent != lastPercent[0]) {
                 lastPercent[0] = percent;
                 io.ui(() -> {
-                    if (gen == generation.getAsInt()) {
+                    if (gen == generation) {
                         checkProgress.set(percent / 100.0);
                     }
                 });
             }
         }), report -> {
-            if (gen == generation.getAsInt()) {
+            if (gen == generation) {
                 applyProblems(report.problems());
                 checkProgress.set(-1);
                 reported.run();
             }
         }, error -> {
-            if (gen == generation.getAsInt()) {
+            if (gen == generation) {
                 checkProgress.set(-1);
                 if (!(error instanceof CancellationException)) {
                     errors.accept("The dataset check failed: " + Messages.plain(error));

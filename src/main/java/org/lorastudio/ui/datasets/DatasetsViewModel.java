@@ -70,6 +70,7 @@ public final class DatasetsViewModel {
 
     private final Path workspace;
     private final TaskExecutor io;
+    private final LongSupplier clock;
 
     private final ObservableList<Path> folders = FXCollections.observableArrayList();
     private final ObjectProperty<Path> root = new SimpleObjectProperty<>();
@@ -90,19 +91,19 @@ public final class DatasetsViewModel {
     public DatasetsViewModel(Path workspace, TaskExecutor io, TaskExecutor checks, LongSupplier nanoClock) {
         this.workspace = workspace;
         this.io = io;
+        this.clock = nanoClock;
         Consumer<String> report = message -> errors.accept(message);
         this.editor = new CaptionEditor(entries, nanoClock, this::updateStatus);
-        this.grid = new ImageGrid(entries, editor.currentProperty(), this::setCurrent, this::updateStatus);
-        this.saver = new CaptionSaver(entries, io, nanoClock, report, this::replacedFromDisk, this::updateStatus);
-        this.check = new DatasetCheck(entries, io, checks, grid.minSideProperty()::get, () -> generation, report,
-                () -> {
-                    grid.refilter();
-                    updateStatus();
-                });
-        this.lossSort = new RunLossSort(workspace, io, grid.visible());
-        grid.minSideProperty().addListener((obs, a, b) -> {
+        this.grid = new ImageGrid(entries, editor.current, this::setCurrent, this::updateStatus);
+        this.saver = new CaptionSaver(entries, io, report, this::replacedFromDisk, this::updateStatus);
+        this.check = new DatasetCheck(entries, io, checks, report, () -> {
             grid.refilter();
-            check.recheck();
+            updateStatus();
+        });
+        this.lossSort = new RunLossSort(workspace, io, grid.visible);
+        grid.minSide.addListener((obs, a, b) -> {
+            grid.refilter();
+            check.recheck(grid.minSide.get());
         });
     }
 
@@ -124,7 +125,7 @@ public final class DatasetsViewModel {
 
     /** The images that pass the filters, in the grid's order (name, or a run's loss): what the grid shows. */
     public ObservableList<ImageEntry> visible() {
-        return grid.visible();
+        return grid.visible;
     }
 
     /** Sorting by the per-image loss of a run of this folder (issue 16). */
@@ -134,62 +135,62 @@ public final class DatasetsViewModel {
 
     /** The image whose caption is in the editor. */
     public ReadOnlyObjectProperty<ImageEntry> currentProperty() {
-        return editor.currentProperty();
+        return editor.current;
     }
 
     public ImageEntry current() {
-        return editor.currentProperty().get();
+        return editor.current.get();
     }
 
     /** The selected images, in the order they were selected; batch edits apply to them. */
     public ObservableList<ImageEntry> selection() {
-        return FXCollections.unmodifiableObservableList(grid.selection());
+        return FXCollections.unmodifiableObservableList(grid.selection);
     }
 
     /** The caption text in the editor; bind the text area to it. */
     public StringProperty editorTextProperty() {
-        return editor.editorTextProperty();
+        return editor.editorText;
     }
 
     /** The tags of the caption in the editor, in caption order. */
     public ObservableList<String> tags() {
-        return editor.tags();
+        return editor.tags;
     }
 
     /** How many captions use each tag, most used first. */
     public ObservableList<TagCount> frequencies() {
-        return editor.frequencies();
+        return editor.frequencies;
     }
 
     /** Problems of the dataset that belong to no single image (metadata lines, ignored folders). */
     public ObservableList<DatasetProblem> folderProblems() {
-        return check.folderProblems();
+        return check.folderProblems;
     }
 
     /** Captions changed on disk while being edited, oldest first; the view asks about the first. */
     public ObservableList<Conflict> conflicts() {
-        return saver.conflicts();
+        return saver.conflicts;
     }
 
     public StringProperty searchProperty() {
-        return grid.searchProperty();
+        return grid.search;
     }
 
     public BooleanProperty missingCaptionOnlyProperty() {
-        return grid.missingCaptionOnlyProperty();
+        return grid.missingCaptionOnly;
     }
 
     public BooleanProperty tooSmallOnlyProperty() {
-        return grid.tooSmallOnlyProperty();
+        return grid.tooSmallOnly;
     }
 
     public BooleanProperty problemsOnlyProperty() {
-        return grid.problemsOnlyProperty();
+        return grid.problemsOnly;
     }
 
     /** The side below which images count as too small: the training resolution. */
     public IntegerProperty minSideProperty() {
-        return grid.minSideProperty();
+        return grid.minSide;
     }
 
     public StringProperty statusProperty() {
@@ -198,7 +199,7 @@ public final class DatasetsViewModel {
 
     /** Progress of the image check, 0..1, or -1 when none is running. */
     public DoubleProperty checkProgressProperty() {
-        return check.checkProgressProperty();
+        return check.checkProgress;
     }
 
     /** Whether a folder is being scanned. */
@@ -208,19 +209,19 @@ public final class DatasetsViewModel {
 
     /** {@code "12 / 75 tokens"}, or empty when no tokenizer was found. */
     public StringProperty tokenTextProperty() {
-        return editor.tokenTextProperty();
+        return editor.tokenText;
     }
 
     public BooleanProperty overTokenLimitProperty() {
-        return editor.overTokenLimitProperty();
+        return editor.overTokenLimit;
     }
 
     public BooleanProperty canUndoProperty() {
-        return editor.canUndoProperty();
+        return editor.canUndo;
     }
 
     public BooleanProperty canRedoProperty() {
-        return editor.canRedoProperty();
+        return editor.canRedo;
     }
 
     /** Where error sentences go (the view shows them as notifications). */
@@ -249,7 +250,7 @@ public final class DatasetsViewModel {
     public void open(Path dir) {
         saveAll();
         int gen = ++generation;
-        check.cancel();
+        check.folderOpened(gen);
         busy.set(true);
         status.set("Scanning " + dir.getFileName() + " …");
         Path abs = dir.toAbsolutePath().normalize();
@@ -267,7 +268,7 @@ public final class DatasetsViewModel {
             return new Opened(s, DatasetScanner.scan(s));
         }, opened -> {
             if (gen == generation) {
-                opened(opened, gen);
+                opened(opened);
             }
         }, error -> {
             busy.set(false);
@@ -288,12 +289,12 @@ public final class DatasetsViewModel {
             list.add(ImageEntry.placeholder(item));
         }
         grid.clearSelection();
-        editor.currentProperty().set(null);
+        editor.current.set(null);
         entries.setAll(list);
         status.set(items.size() + " images · reading captions …");
     }
 
-    private void opened(Opened opened, int gen) {
+    private void opened(Opened opened) {
         saver.setStore(opened.store());
         Map<Path, ImageEntry> placeholders = new HashMap<>();
         for (ImageEntry e : entries) {
@@ -312,8 +313,8 @@ public final class DatasetsViewModel {
             list.add(e);
         }
         grid.clearSelection();
-        saver.conflicts().clear();
-        editor.currentProperty().set(null);
+        saver.conflicts.clear();
+        editor.current.set(null);
         if (!sameEntries(list)) {
             entries.setAll(list); // when the preview was exact, the grid keeps its cells and thumbnails
         }
@@ -322,13 +323,13 @@ public final class DatasetsViewModel {
         grid.refilter();
         editor.refreshFrequencies();
         busy.set(false);
-        if (!grid.visible().isEmpty()) {
-            select(grid.visible().get(0), SelectMode.SINGLE);
+        if (!grid.visible.isEmpty()) {
+            select(grid.visible.get(0), SelectMode.SINGLE);
         } else {
             editor.loadEditor();
         }
         updateStatus();
-        check.start(opened.dataset(), gen);
+        check.start(opened.dataset(), grid.minSide.get());
     }
 
     private boolean sameEntries(List<ImageEntry> list) {
@@ -420,7 +421,7 @@ public final class DatasetsViewModel {
      * @return how many captions changed
      */
     public int batch(TagEdit edit) {
-        List<ImageEntry> targets = new ArrayList<>(grid.selection());
+        List<ImageEntry> targets = new ArrayList<>(grid.selection);
         if (targets.isEmpty() && current() != null) {
             targets.add(current());
         }
@@ -494,7 +495,7 @@ public final class DatasetsViewModel {
      * Resolves a conflict by taking the file's caption; the edited text stays one undo step away.
      */
     public void reload(Conflict conflict) {
-        saver.reload(conflict);
+        saver.reload(conflict, clock.getAsLong());
     }
 
     /** Resolves a conflict by writing the edited caption over the file's (if the file has not changed again). */
@@ -506,8 +507,8 @@ public final class DatasetsViewModel {
         if (root.get() == null) {
             return;
         }
-        List<ImageEntry> visible = grid.visible();
-        List<ImageEntry> selection = grid.selection();
+        List<ImageEntry> visible = grid.visible;
+        List<ImageEntry> selection = grid.selection;
         long missing = entries.stream().filter(ImageEntry::missingCaption).count();
         long unsaved = unsavedCount();
         long errorsCount = entries.stream().filter(ImageEntry::hasErrors).count();

@@ -27,17 +27,20 @@ import org.lorastudio.dataset.Tags;
  */
 final class ImageGrid {
     private final FilteredList<ImageEntry> filtered;
-    private final SortedList<ImageEntry> visible;
-    private final ObservableList<ImageEntry> selection = FXCollections.observableArrayList();
+    /** The images that pass the filters, in the grid's order. */
+    final SortedList<ImageEntry> visible;
+    /** The selected images, in the order they were selected (the view model hands out a read-only view). */
+    final ObservableList<ImageEntry> selection = FXCollections.observableArrayList();
     private final ReadOnlyObjectProperty<ImageEntry> current;
     private final Consumer<ImageEntry> focus;
     private final Runnable changed;
 
-    private final StringProperty search = new SimpleStringProperty("");
-    private final BooleanProperty missingCaptionOnly = new SimpleBooleanProperty(false);
-    private final BooleanProperty tooSmallOnly = new SimpleBooleanProperty(false);
-    private final BooleanProperty problemsOnly = new SimpleBooleanProperty(false);
-    private final IntegerProperty minSide = new SimpleIntegerProperty(DatasetChecker.DEFAULT_RESOLUTION);
+    // The filters; a change of any but minSide refilters (the view model also rechecks on minSide).
+    final StringProperty search = new SimpleStringProperty("");
+    final BooleanProperty missingCaptionOnly = new SimpleBooleanProperty(false);
+    final BooleanProperty tooSmallOnly = new SimpleBooleanProperty(false);
+    final BooleanProperty problemsOnly = new SimpleBooleanProperty(false);
+    final IntegerProperty minSide = new SimpleIntegerProperty(DatasetChecker.DEFAULT_RESOLUTION);
 
     /** Where a Shift+click range starts: the last image clicked without Shift. */
     private ImageEntry anchor;
@@ -59,35 +62,6 @@ final class ImageGrid {
         missingCaptionOnly.addListener((obs, a, b) -> refilter());
         tooSmallOnly.addListener((obs, a, b) -> refilter());
         problemsOnly.addListener((obs, a, b) -> refilter());
-    }
-
-    SortedList<ImageEntry> visible() {
-        return visible;
-    }
-
-    /** The selected images, in the order they were selected (modifiable: the view model's copy is not). */
-    ObservableList<ImageEntry> selection() {
-        return selection;
-    }
-
-    StringProperty searchProperty() {
-        return search;
-    }
-
-    BooleanProperty missingCaptionOnlyProperty() {
-        return missingCaptionOnly;
-    }
-
-    BooleanProperty tooSmallOnlyProperty() {
-        return tooSmallOnly;
-    }
-
-    BooleanProperty problemsOnlyProperty() {
-        return problemsOnly;
-    }
-
-    IntegerProperty minSideProperty() {
-        return minSide;
     }
 
     /** Forgets the selection and the range anchor (another folder's images arrive). */

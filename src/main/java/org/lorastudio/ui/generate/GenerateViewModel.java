@@ -172,20 +172,20 @@ public final class GenerateViewModel {
     }
 
     public BooleanProperty runningProperty() {
-        return run.runningProperty();
+        return run.running;
     }
 
     /** 0..1, or -1 (indeterminate) while the model loads. */
     public DoubleProperty progressProperty() {
-        return run.progressProperty();
+        return run.progress;
     }
 
     public StringProperty progressTextProperty() {
-        return run.progressTextProperty();
+        return run.progressText;
     }
 
     public StringProperty messageProperty() {
-        return run.messageProperty();
+        return run.message;
     }
 
     public ObservableList<ResultImage> results() {
@@ -308,16 +308,15 @@ public final class GenerateViewModel {
 
     /** Called on the engine thread; {@link GenerationRun#post} keeps only the newest update. */
     private void onProgress(String phase, int image, int images, int step, int steps) {
-        DoubleProperty progress = run.progressProperty();
-        StringProperty progressText = run.progressTextProperty();
         run.post(() -> {
             if (image == 0) {
-                progress.set(-1);
-                progressText.set(phase + "…");
+                run.progress.set(-1);
+                run.progressText.set(phase + "…");
             } else {
-                progress.set(((image - 1) * (double) steps + step) / ((double) images * steps));
-                progressText.set(images > 1 ? String.format(Locale.ROOT, "%s image %d/%d, step %d/%d", phase, image,
-                        images, step, steps) : String.format(Locale.ROOT, "%s step %d/%d", phase, step, steps));
+                run.progress.set(((image - 1) * (double) steps + step) / ((double) images * steps));
+                run.progressText.set(images > 1
+                        ? String.format(Locale.ROOT, "%s image %d/%d, step %d/%d", phase, image, images, step, steps)
+                        : String.format(Locale.ROOT, "%s step %d/%d", phase, step, steps));
             }
         });
     }
@@ -340,7 +339,7 @@ public final class GenerateViewModel {
             } catch (java.io.IOException e) {
                 throw new UserException("cannot save " + target + ": " + e.getMessage(), e);
             }
-        }, background).whenCompleteAsync((p, e) -> run.messageProperty().set(e == null ? "Saved " + p
+        }, background).whenCompleteAsync((p, e) -> run.message.set(e == null ? "Saved " + p
                 : (e.getCause() != null ? e.getCause() : e).getMessage()), fx);
     }
 }

@@ -28,33 +28,19 @@ import org.lorastudio.util.UserException;
  * thread). The view models keep what differs: the form, the job, how progress and results are shown.
  */
 final class GenerationRun {
+    // The view models hand these to their views as runningProperty() and so on.
+    final BooleanProperty running = new SimpleBooleanProperty();
+    /** 0..1, or -1 (indeterminate) while the model loads. */
+    final DoubleProperty progress = new SimpleDoubleProperty();
+    final StringProperty progressText = new SimpleStringProperty("");
+    /** What went wrong, or what was saved. */
+    final StringProperty message = new SimpleStringProperty("");
     private final Executor fx;
-    private final BooleanProperty running = new SimpleBooleanProperty();
-    private final DoubleProperty progress = new SimpleDoubleProperty();
-    private final StringProperty progressText = new SimpleStringProperty("");
-    private final StringProperty message = new SimpleStringProperty("");
     private final AtomicBoolean cancel = new AtomicBoolean();
     private final AtomicReference<Runnable> pendingProgress = new AtomicReference<>();
 
     GenerationRun(Executor fx) {
         this.fx = fx;
-    }
-
-    BooleanProperty runningProperty() {
-        return running;
-    }
-
-    /** 0..1, or -1 (indeterminate) while the model loads. */
-    DoubleProperty progressProperty() {
-        return progress;
-    }
-
-    StringProperty progressTextProperty() {
-        return progressText;
-    }
-
-    StringProperty messageProperty() {
-        return message;
     }
 
     /** Whether the user asked the running job to stop; the engine polls it. */

@@ -173,20 +173,20 @@ public final class TextGenerateViewModel {
     }
 
     public BooleanProperty runningProperty() {
-        return run.runningProperty();
+        return run.running;
     }
 
     /** 0..1 over both answers, or -1 (indeterminate) while the model loads. */
     public DoubleProperty progressProperty() {
-        return run.progressProperty();
+        return run.progress;
     }
 
     public StringProperty progressTextProperty() {
-        return run.progressTextProperty();
+        return run.progressText;
     }
 
     public StringProperty messageProperty() {
-        return run.messageProperty();
+        return run.message;
     }
 
     public StringProperty baseAnswerProperty() {
@@ -304,18 +304,16 @@ public final class TextGenerateViewModel {
 
     /** On the engine thread; {@link GenerationRun#post} keeps only the newest update. */
     private void onProgress(GenerationEngine.Answer which, String text, int tokens, int max, int answers) {
-        DoubleProperty progress = run.progressProperty();
-        StringProperty progressText = run.progressTextProperty();
         run.post(() -> {
             if (which == null) {
-                progress.set(-1);
-                progressText.set("Loading model…");
+                run.progress.set(-1);
+                run.progressText.set("Loading model…");
                 return;
             }
             boolean base = which == GenerationEngine.Answer.BASE;
             (base ? baseAnswer : adaptedAnswer).set(text);
-            progress.set(((base ? 0 : 1) * (double) max + tokens) / ((double) answers * max));
-            progressText.set(String.format(Locale.ROOT, "%s answer: %d/%d tokens", base ? "Base" : "Adapted",
+            run.progress.set(((base ? 0 : 1) * (double) max + tokens) / ((double) answers * max));
+            run.progressText.set(String.format(Locale.ROOT, "%s answer: %d/%d tokens", base ? "Base" : "Adapted",
                     tokens, max));
         });
     }

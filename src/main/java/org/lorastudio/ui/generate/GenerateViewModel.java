@@ -8,11 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import javax.imageio.ImageIO;
 
@@ -90,18 +87,14 @@ public final class GenerateViewModel {
     private final ObservableList<LoraRow> loras = FXCollections.observableArrayList();
     private final BooleanProperty sweep = new SimpleBooleanProperty();
     private final StringProperty sweepStrengths = new SimpleStringProperty(DEFAULT_SWEEP);
-    private final BooleanProperty running = new SimpleBooleanProperty();
-    private final DoubleProperty progress = new SimpleDoubleProperty();
-    private final StringProperty progressText = new SimpleStringProperty("");
-    private final StringProperty message = new SimpleStringProperty("");
     private final ObservableList<ResultImage> results = FXCollections.observableArrayList();
-    private final AtomicBoolean cancel = new AtomicBoolean();
-    private final AtomicReference<Runnable> pendingProgress = new AtomicReference<>();
+    private final GenerationRun run;
 
     public GenerateViewModel(GenerationEngine engine, Path defaultModel, Executor background, Executor fx) {
         this.engine = engine;
         this.background = background;
         this.fx = fx;
+        this.run = new GenerationRun(fx);
         modelPath.addListener((obs, a, b) -> adoptModelSize(b));
         modelPath.set(defaultModel == null ? "" : defaultModel.toString());
     }
@@ -179,20 +172,20 @@ public final class GenerateViewModel {
     }
 
     public BooleanProperty runningProperty() {
-        return running;
+        return run.running;
     }
 
     /** 0..1, or -1 (indeterminate) while the model loads. */
     public DoubleProperty progressProperty() {
-        return progress;
+        return run.progress;
     }
 
     public StringProperty progressTextProperty() {
-        return progressText;
+        return run.progressText;
     }
 
     public StringProperty messageProperty() {
-        return message;
+        return run.message;
     }
 
     public ObservableList<ResultImage> results() {
@@ -215,7 +208,7 @@ public final class GenerateViewModel {
      */
     public GenerationEngine.Job buildJob() {
         List<String> problems = new ArrayList<>();
-        Path model = path(modelPath.get(), "base model", problems);
+        Path model = GenerationRun.path(modelPath.get(), "base model", problems);
         if (model != null && !Files.exists(model)) {
             problems.add("base model not found: " + model);
         }
@@ -226,7 +219,7 @@ public final class GenerateViewModel {
             if (r.fileProperty().get() == null || r.fileProperty().get().isBlank()) {
                 continue; // an empty row is ignored, not an error
             }
-            Path p = path(r.fileProperty().get(), "LoRA " + (i + 1), problems);
+            Path p = GenerationRun.path(r.fileProperty().get(), "LoRA " + (i + 1), problems);
             if (p != null && !Files.isRegularFile(p)) {
                 problems.add("LoRA " + (i + 1) + " not found: " + p);
             }
@@ -291,19 +284,6 @@ public final class GenerateViewModel {
         return out;
     }
 
-    private static Path path(String text, String what, List<String> problems) {
-        if (text == null || text.isBlank()) {
-            problems.add("no " + what + " given");
-            return null;
-        }
-        try {
-            return Path.of(text.strip());
-        } catch (InvalidPathException e) {
-            problems.add(what + " is not a valid path: " + text);
-            return null;
-        }
-    }
-
     private static String trim(float v) {
         String s = String.format(Locale.ROOT, "%.2f", v);
         return s.replaceAll("0+$", "").replaceAll("\\.$", "");
@@ -311,70 +291,39 @@ public final class GenerateViewModel {
 
     /** Starts generating; the future completes on {@code fx} after the results are shown. */
     public CompletableFuture<GenerationEngine.Outcome> generate() {
-        GenerationEngine.Job job;
-        try {
-            job = buildJob();
-        } catch (UserException e) {
-            message.set(e.getMessage());
-            return CompletableFuture.failedFuture(e);
-        }
-        cancel.set(false);
-        running.set(true);
-        progress.set(-1);
-        progressText.set("Starting…");
-        message.set("");
-        CompletableFuture<GenerationEngine.Outcome> done = new CompletableFuture<>();
-        engine.submit(job, this::onProgress, cancel::get).whenCompleteAsync((outcome, error) -> {
-            running.set(false);
-            pendingProgress.set(null);
-            if (error != null) {
-                Throwable e = error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
-                progress.set(0);
-                progressText.set("");
-                message.set(e instanceof UserException ? e.getMessage() : "Generation failed: " + e);
-                done.completeExceptionally(e);
-                return;
-            }
-            List<ResultImage> shown = new ArrayList<>();
-            for (GenerationEngine.Generated g : outcome.images()) {
-                shown.add(new ResultImage(g.label(), SwingFXUtils.toFXImage(g.image(), null), g.image(), g.seed()));
-            }
-            results.setAll(shown);
-            progress.set(outcome.cancelled() ? 0 : 1);
-            progressText.set(outcome.cancelled() ? "Cancelled" : String.format(Locale.ROOT, "%d image%s in %.1f s",
-                    shown.size(), shown.size() == 1 ? "" : "s", outcome.seconds()));
-            done.complete(outcome);
-        }, fx);
-        return done;
+        return run.start(this::buildJob, job -> engine.submit(job, this::onProgress, run::cancelRequested),
+                GenerationEngine.Outcome::cancelled, (job, outcome) -> show(outcome));
     }
 
-    /** Called on the engine thread: remembers the newest update and posts at most one to the FX thread. */
-    private void onProgress(String phase, int image, int images, int step, int steps) {
-        Runnable update = () -> {
-            if (image == 0) {
-                progress.set(-1);
-                progressText.set(phase + "…");
-            } else {
-                progress.set(((image - 1) * (double) steps + step) / ((double) images * steps));
-                progressText.set(images > 1 ? String.format(Locale.ROOT, "%s image %d/%d, step %d/%d", phase, image,
-                        images, step, steps) : String.format(Locale.ROOT, "%s step %d/%d", phase, step, steps));
-            }
-        };
-        if (pendingProgress.getAndSet(update) == null) {
-            fx.execute(() -> {
-                Runnable latest = pendingProgress.getAndSet(null);
-                if (latest != null && running.get()) {
-                    latest.run();
-                }
-            });
+    /** Shows the images of a finished job and returns the progress line for them. */
+    private String show(GenerationEngine.Outcome outcome) {
+        List<ResultImage> shown = new ArrayList<>();
+        for (GenerationEngine.Generated g : outcome.images()) {
+            shown.add(new ResultImage(g.label(), SwingFXUtils.toFXImage(g.image(), null), g.image(), g.seed()));
         }
+        results.setAll(shown);
+        return String.format(Locale.ROOT, "%d image%s in %.1f s", shown.size(), shown.size() == 1 ? "" : "s",
+                outcome.seconds());
+    }
+
+    /** Called on the engine thread; {@link GenerationRun#post} keeps only the newest update. */
+    private void onProgress(String phase, int image, int images, int step, int steps) {
+        run.post(() -> {
+            if (image == 0) {
+                run.progress.set(-1);
+                run.progressText.set(phase + "…");
+            } else {
+                run.progress.set(((image - 1) * (double) steps + step) / ((double) images * steps));
+                run.progressText.set(images > 1
+                        ? String.format(Locale.ROOT, "%s image %d/%d, step %d/%d", phase, image, images, step, steps)
+                        : String.format(Locale.ROOT, "%s step %d/%d", phase, step, steps));
+            }
+        });
     }
 
     /** Asks the running job to stop after the current step. */
     public void cancel() {
-        cancel.set(true);
-        progressText.set("Cancelling…");
+        run.cancel();
     }
 
     /** Writes an image as PNG, atomically, in the background. */
@@ -390,7 +339,7 @@ public final class GenerateViewModel {
             } catch (java.io.IOException e) {
                 throw new UserException("cannot save " + target + ": " + e.getMessage(), e);
             }
-        }, background).whenCompleteAsync((p, e) -> message.set(e == null ? "Saved " + p
+        }, background).whenCompleteAsync((p, e) -> run.message.set(e == null ? "Saved " + p
                 : (e.getCause() != null ? e.getCause() : e).getMessage()), fx);
     }
 }

@@ -10,11 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -74,17 +71,12 @@ public final class TextGenerateViewModel {
     private final DoubleProperty topP = new SimpleDoubleProperty(0.9);
     private final IntegerProperty seed = new SimpleIntegerProperty(0);
     private final BooleanProperty greedy = new SimpleBooleanProperty(true);
-    private final BooleanProperty running = new SimpleBooleanProperty();
-    private final DoubleProperty progress = new SimpleDoubleProperty();
-    private final StringProperty progressText = new SimpleStringProperty("");
-    private final StringProperty message = new SimpleStringProperty("");
     private final StringProperty baseAnswer = new SimpleStringProperty("");
     private final StringProperty adaptedAnswer = new SimpleStringProperty("");
     private final StringProperty baseStats = new SimpleStringProperty("");
     private final StringProperty adaptedStats = new SimpleStringProperty("");
     private final StringProperty adaptedTitle = new SimpleStringProperty("Adapted");
-    private final AtomicBoolean cancel = new AtomicBoolean();
-    private final AtomicReference<Runnable> pendingProgress = new AtomicReference<>();
+    private final GenerationRun run;
 
     public TextGenerateViewModel(GenerationEngine engine, Path defaultModel, Path runsDir, Executor background,
                                  Executor fx) {
@@ -92,6 +84,7 @@ public final class TextGenerateViewModel {
         this.runsDir = runsDir;
         this.background = background;
         this.fx = fx;
+        this.run = new GenerationRun(fx);
         modelPath.set(defaultModel == null ? "" : defaultModel.toString());
         adapterPath.addListener((o, a, b) -> followTrainingTemplate(b));
     }
@@ -180,20 +173,20 @@ public final class TextGenerateViewModel {
     }
 
     public BooleanProperty runningProperty() {
-        return running;
+        return run.running;
     }
 
     /** 0..1 over both answers, or -1 (indeterminate) while the model loads. */
     public DoubleProperty progressProperty() {
-        return progress;
+        return run.progress;
     }
 
     public StringProperty progressTextProperty() {
-        return progressText;
+        return run.progressText;
     }
 
     public StringProperty messageProperty() {
-        return message;
+        return run.message;
     }
 
     public StringProperty baseAnswerProperty() {
@@ -228,7 +221,7 @@ public final class TextGenerateViewModel {
      */
     public GenerationEngine.TextJob buildJob() {
         List<String> problems = new ArrayList<>();
-        Path model = path(modelPath.get(), "language model folder", problems);
+        Path model = GenerationRun.path(modelPath.get(), "language model folder", problems);
         if (model != null && !Files.isDirectory(model)) {
             problems.add("language model folder not found: " + model);
         } else if (model != null && !Files.isRegularFile(model.resolve("config.json"))) {
@@ -238,7 +231,7 @@ public final class TextGenerateViewModel {
         Optional<Path> adapter = Optional.empty();
         String a = adapterPath.get();
         if (a != null && !a.isBlank()) {
-            Path p = path(a, "adapter", problems);
+            Path p = GenerationRun.path(a, "adapter", problems);
             if (p != null && !Files.isRegularFile(p.resolve(PeftAdapter.CONFIG))) {
                 problems.add("adapter folder " + p + " has no " + PeftAdapter.CONFIG + " — pick a PEFT adapter"
                         + " folder (a language-model run saves one next to its run.json)");
@@ -271,50 +264,37 @@ public final class TextGenerateViewModel {
 
     /** Starts generating; the future completes on {@code fx} after the answers are shown. */
     public CompletableFuture<GenerationEngine.TextOutcome> generate() {
-        GenerationEngine.TextJob job;
-        try {
-            job = buildJob();
-        } catch (UserException e) {
-            message.set(e.getMessage());
-            return CompletableFuture.failedFuture(e);
-        }
-        int answers = job.adapter().isPresent() ? 2 : 1;
-        cancel.set(false);
-        running.set(true);
-        progress.set(-1);
-        progressText.set("Starting…");
-        message.set("");
+        return run.start(this::buildJob, this::submit, GenerationEngine.TextOutcome::cancelled, this::show);
+    }
+
+    /** Clears the answers of the last job and hands this one to the engine. */
+    private CompletableFuture<GenerationEngine.TextOutcome> submit(GenerationEngine.TextJob job) {
+        int answers = answers(job);
         baseAnswer.set("");
         adaptedAnswer.set("");
         baseStats.set("");
         adaptedStats.set(job.adapter().isPresent() ? "" : "Choose an adapter to see the adapted answer here.");
         adaptedTitle.set(job.adapter().map(p -> "Adapted · " + p.getFileName()).orElse("Adapted (no adapter)"));
-        CompletableFuture<GenerationEngine.TextOutcome> done = new CompletableFuture<>();
-        engine.submitText(job, (which, text, tokens, max) -> onProgress(which, text, tokens, max, answers),
-                cancel::get).whenCompleteAsync((outcome, error) -> {
-                    running.set(false);
-                    pendingProgress.set(null);
-                    if (error != null) {
-                        Throwable e = error instanceof CompletionException && error.getCause() != null
-                                ? error.getCause() : error;
-                        progress.set(0);
-                        progressText.set("");
-                        message.set(e instanceof UserException ? e.getMessage() : "Generation failed: " + e);
-                        done.completeExceptionally(e);
-                        return;
-                    }
-                    baseAnswer.set(outcome.base().text());
-                    baseStats.set(stats(outcome.base()));
-                    outcome.adapted().ifPresent(t -> {
-                        adaptedAnswer.set(t.text());
-                        adaptedStats.set(stats(t));
-                    });
-                    progress.set(outcome.cancelled() ? 0 : 1);
-                    progressText.set(outcome.cancelled() ? "Cancelled" : String.format(Locale.ROOT,
-                            "%d answer%s in %.1f s", answers, answers == 1 ? "" : "s", outcome.seconds()));
-                    done.complete(outcome);
-                }, fx);
-        return done;
+        return engine.submitText(job, (which, text, tokens, max) -> onProgress(which, text, tokens, max, answers),
+                run::cancelRequested);
+    }
+
+    /** Shows the answers of a finished job and returns the progress line for them. */
+    private String show(GenerationEngine.TextJob job, GenerationEngine.TextOutcome outcome) {
+        int answers = answers(job);
+        baseAnswer.set(outcome.base().text());
+        baseStats.set(stats(outcome.base()));
+        outcome.adapted().ifPresent(t -> {
+            adaptedAnswer.set(t.text());
+            adaptedStats.set(stats(t));
+        });
+        return String.format(Locale.ROOT, "%d answer%s in %.1f s", answers, answers == 1 ? "" : "s",
+                outcome.seconds());
+    }
+
+    /** How many answers a job gives: the base one, and the adapted one when there is an adapter. */
+    private static int answers(GenerationEngine.TextJob job) {
+        return job.adapter().isPresent() ? 2 : 1;
     }
 
     static String stats(GenerationEngine.TextAnswer a) {
@@ -322,34 +302,25 @@ public final class TextGenerateViewModel {
                 a.seconds(), a.stoppedAtEos() ? "stopped at EOS" : "no EOS");
     }
 
-    /** On the engine thread: keeps the newest update and posts at most one at a time to the FX thread. */
+    /** On the engine thread; {@link GenerationRun#post} keeps only the newest update. */
     private void onProgress(GenerationEngine.Answer which, String text, int tokens, int max, int answers) {
-        Runnable update = () -> {
+        run.post(() -> {
             if (which == null) {
-                progress.set(-1);
-                progressText.set("Loading model…");
+                run.progress.set(-1);
+                run.progressText.set("Loading model…");
                 return;
             }
             boolean base = which == GenerationEngine.Answer.BASE;
             (base ? baseAnswer : adaptedAnswer).set(text);
-            progress.set(((base ? 0 : 1) * (double) max + tokens) / ((double) answers * max));
-            progressText.set(String.format(Locale.ROOT, "%s answer: %d/%d tokens", base ? "Base" : "Adapted",
+            run.progress.set(((base ? 0 : 1) * (double) max + tokens) / ((double) answers * max));
+            run.progressText.set(String.format(Locale.ROOT, "%s answer: %d/%d tokens", base ? "Base" : "Adapted",
                     tokens, max));
-        };
-        if (pendingProgress.getAndSet(update) == null) {
-            fx.execute(() -> {
-                Runnable latest = pendingProgress.getAndSet(null);
-                if (latest != null && running.get()) {
-                    latest.run();
-                }
-            });
-        }
+        });
     }
 
     /** Asks the running job to stop after the current token (the answers so far are kept). */
     public void cancel() {
-        cancel.set(true);
-        progressText.set("Cancelling…");
+        run.cancel();
     }
 
     /** Rereads the adapters of the workspace's runs in the background; the picker keeps a typed folder. */
@@ -440,19 +411,6 @@ public final class TextGenerateViewModel {
             return isLanguageModel(Path.of(text.strip()));
         } catch (InvalidPathException e) {
             return false;
-        }
-    }
-
-    private static Path path(String text, String what, List<String> problems) {
-        if (text == null || text.isBlank()) {
-            problems.add("no " + what + " given");
-            return null;
-        }
-        try {
-            return Path.of(text.strip());
-        } catch (InvalidPathException e) {
-            problems.add(what + " is not a valid path: " + text);
-            return null;
         }
     }
 }

@@ -1,11 +1,11 @@
 package org.lorastudio.cli.runs;
 
 import java.nio.file.Path;
-import java.util.Locale;
 
 import org.lorastudio.archive.RunArchive;
 import org.lorastudio.archive.RunExport;
 import org.lorastudio.compare.Comparison;
+import org.lorastudio.compare.Formats;
 import org.lorastudio.notes.RunPlanner;
 import org.lorastudio.report.RunReport;
 import org.lorastudio.run.RunCatalog;
@@ -53,21 +53,8 @@ public final class RunsCommand implements Runnable {
         return catalog(subOption).dir().toAbsolutePath().normalize().getParent();
     }
 
-    /** Bytes in a unit people read: {@code 12.3 MB}. */
+    /** Bytes in a unit people read ({@code 12.3 MB}), or "size unknown" for a size that could not be read. */
     static String bytes(long n) {
-        if (n < 0) {
-            return "size unknown";
-        }
-        if (n < 1024) {
-            return n + " B";
-        }
-        String[] units = {"KB", "MB", "GB", "TB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        return n < 0 ? "size unknown" : Formats.bytes(n);
     }
 }

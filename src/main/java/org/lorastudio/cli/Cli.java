@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 
+import org.lorastudio.cli.runs.RunsCommand;
 import org.lorastudio.util.UserException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

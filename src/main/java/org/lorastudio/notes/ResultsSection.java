@@ -71,7 +71,7 @@ public record ResultsSection(RunRecord record, LossSummary loss, List<String> lo
                 + " · **Throughput:** " + (m == null || m.itemsPerSecond() == null ? "not measured"
                 : String.format(Locale.ROOT, "%.2f items/s", m.itemsPerSecond()))
                 + " · **Peak memory:** " + (m == null || m.peakMemoryBytes() == null ? "not measured"
-                : bytes(m.peakMemoryBytes())));
+                : Formats.bytes(m.peakMemoryBytes())));
         if (record.device() != null) {
             lines.add("- **Device:** " + record.device() + (record.precision() == null ? ""
                     : ", precision " + record.precision()));
@@ -105,19 +105,5 @@ public record ResultsSection(RunRecord record, LossSummary loss, List<String> lo
     static String trim(double v) {
         String s = String.format(Locale.ROOT, "%.4f", v).replaceAll("0+$", "");
         return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
-    }
-
-    static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        String[] units = {"KB", "MB", "GB", "TB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }

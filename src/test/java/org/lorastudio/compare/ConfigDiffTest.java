@@ -125,6 +125,10 @@ class ConfigDiffTest {
         assertThat(Formats.duration(12.4)).isEqualTo("12s");
         assertThat(Formats.duration(245.0)).isEqualTo("4m 05s");
         assertThat(Formats.duration(3723.0)).isEqualTo("1h 02m 03s");
+        assertThat(Formats.bytes(1023)).isEqualTo("1023 B");
+        assertThat(Formats.bytes(1024)).isEqualTo("1.0 KB");
+        assertThat(Formats.bytes(12_900_000)).isEqualTo("12.3 MB");
+        assertThat(Formats.bytes(3L << 50)).as("TB is the largest unit").isEqualTo("3072.0 TB");
     }
 
     @Test

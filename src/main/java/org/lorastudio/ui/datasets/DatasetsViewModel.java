@@ -254,7 +254,6 @@ public final class DatasetsViewModel {
         busy.set(true);
         status.set("Scanning " + dir.getFileName() + " …");
         Path abs = dir.toAbsolutePath().normalize();
-        lossSort.datasetOpened(abs);
         // First the names alone (one directory listing, milliseconds even for 10,000 files), so the grid paints
         // placeholder cells and starts on thumbnails at once; then the scan reads every header and caption. The io
         // executor is single-threaded, so the preview always arrives before the scan.
@@ -275,6 +274,8 @@ public final class DatasetsViewModel {
             status.set("Could not open " + dir.getFileName());
             errors.accept("Cannot open " + dir + ": " + Messages.plain(error));
         });
+        // After the listing and the scan: the runs that trained on this folder (for "sort by loss") can wait.
+        lossSort.datasetOpened(abs);
     }
 
     /** {@link FolderListing#preview}: the images of a folder by name only, reading no file. */

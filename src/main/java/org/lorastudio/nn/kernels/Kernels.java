@@ -251,15 +251,38 @@ public final class Kernels {
     }
 
     private static Loaded load(Device device) {
+        try {
+            return load(device, source(), cacheDir());
+        } catch (IOException e) {
+            LOG.warn("TorchScript kernels unavailable on {}, using plain DJL ops: {}", device, e.toString());
+            return Loaded.failed(null, e);
+        }
+    }
+
+    /** For tests: which kernels a module built from {@code source} would switch off, and why. */
+    static Map<Kernel, String> failuresOf(String source, Path dir) {
+        Loaded l = load(Device.cpu(), source, dir);
+        if (l.manager != null) {
+            l.manager.close();
+        }
+        return new LinkedHashMap<>(l.failures);
+    }
+
+    private static Loaded load(Device device, String source, Path dir) {
         Path file = null;
         try {
-            byte[] archive = TorchScriptArchive.write(FOLDER, CLASS_NAME, source());
-            file = cached(archive);
+            byte[] archive = TorchScriptArchive.write(FOLDER, CLASS_NAME, source);
+            file = cached(archive, dir);
             PtNDManager manager = (PtNDManager) NDManager.newBaseManager(device, "PyTorch");
-            PtSymbolBlock block = JniUtils.loadModule(manager, file, true, new String[0], new String[0], false);
-            Loaded l = new Loaded(manager, block, file);
-            l.probe();
-            return l;
+            try {
+                PtSymbolBlock block = JniUtils.loadModule(manager, file, true, new String[0], new String[0], false);
+                Loaded l = new Loaded(manager, block, file);
+                l.probe();
+                return l;
+            } catch (RuntimeException e) {
+                manager.close();
+                throw e;
+            }
         } catch (IOException | RuntimeException e) {
             LOG.warn("TorchScript kernels unavailable on {}, using plain DJL ops: {}", device, e.toString());
             return Loaded.failed(file, e);
@@ -280,8 +303,11 @@ public final class Kernels {
      * when the file there has other bytes.
      */
     static Path cached(byte[] archive) throws IOException {
+        return cached(archive, cacheDir());
+    }
+
+    static Path cached(byte[] archive, Path dir) throws IOException {
         String hash = sha256(archive);
-        Path dir = cacheDir();
         Path file = dir.resolve(hash.substring(0, 32) + ".pt");
         if (Files.isRegularFile(file) && sha256(Files.readAllBytes(file)).equals(hash)) {
             return file;
@@ -386,10 +412,10 @@ public final class Kernels {
             }
         }
 
+        /** The first non-blank line of the message (libtorch's start with a newline, then a traceback). */
         private static String firstLine(Exception e) {
-            String s = String.valueOf(e.getMessage());
-            int nl = s.indexOf('\n');
-            return nl < 0 ? s : s.substring(0, nl);
+            return String.valueOf(e.getMessage()).lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst()
+                    .orElse(e.getClass().getSimpleName());
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import ai.djl.Device;
@@ -15,6 +16,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.lorastudio.nn.Functional;
 
 /**
@@ -37,15 +39,32 @@ class KernelsTest {
     }
 
     @Test
-    void archiveIsTheSameBytesEveryTimeAndCachedUnderItsHash() throws Exception {
+    void archiveIsTheSameBytesEveryTimeAndCachedUnderItsHash(@TempDir Path dir) throws Exception {
         byte[] a = TorchScriptArchive.write("x", "K", "class K(Module):\n  training : bool\n");
         byte[] b = TorchScriptArchive.write("x", "K", "class K(Module):\n  training : bool\n");
         assertThat(a).isEqualTo(b);
-        Path file = Kernels.cached(a);
+        Path file = Kernels.cached(a, dir);
         assertThat(file.getFileName().toString()).isEqualTo(Kernels.sha256(a).substring(0, 32) + ".pt");
         assertThat(Files.readAllBytes(file)).isEqualTo(a);
         Files.write(file, new byte[] {1, 2, 3}); // a damaged cache file is rewritten
-        assertThat(Files.readAllBytes(Kernels.cached(a))).isEqualTo(a);
+        assertThat(Files.readAllBytes(Kernels.cached(a, dir))).isEqualTo(a);
+    }
+
+    @Test
+    void aKernelThatIsMissingOrDoesNotCompileIsSwitchedOffWithTheReason(@TempDir Path dir) {
+        String head = "class LoraStudioKernels(Module):\n  __parameters__ = []\n  __buffers__ = []\n"
+                + "  training : bool\n  def sdpa(self, q: Tensor, k: Tensor, v: Tensor) -> Tensor:\n"
+                + "    return torch.scaled_dot_product_attention(q, k, v)\n"
+                + "  def sdpa_mask(self, q: Tensor, k: Tensor, v: Tensor, mask: Tensor) -> Tensor:\n";
+        Map<Kernels.Kernel, String> noAdamw = Kernels.failuresOf(head
+                + "    return torch.scaled_dot_product_attention(q, k, v, mask)\n", dir);
+        assertThat(noAdamw).containsOnlyKeys(Kernels.Kernel.ADAMW);
+        assertThat(noAdamw.get(Kernels.Kernel.ADAMW)).contains("adamw");
+        // The whole class compiles at load time: an unknown op anywhere takes every kernel off.
+        Map<Kernels.Kernel, String> unknownOp = Kernels.failuresOf(head + "    return torch.no_such_op(q)\n", dir);
+        assertThat(unknownOp).containsOnlyKeys(Kernels.Kernel.ATTENTION, Kernels.Kernel.ADAMW);
+        assertThat(unknownOp.get(Kernels.Kernel.ATTENTION)).startsWith("the module did not load: ")
+                .contains("no_such_op");
     }
 
     @Test
@@ -75,6 +94,22 @@ class KernelsTest {
                     assertThat(maxAbs(fused, plain)).as("mask %s chunk %d", mk != null, chunk).isLessThan(1e-5);
                 }
             }
+        }
+    }
+
+    @Test
+    void halfPrecisionAttentionMatchesTheFallback() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            m.getEngine().setRandomSeed(5);
+            NDArray q = m.randomNormal(new Shape(1, 64, 32)).toType(ai.djl.ndarray.types.DataType.FLOAT16, false);
+            NDArray k = m.randomNormal(new Shape(1, 77, 32)).toType(ai.djl.ndarray.types.DataType.FLOAT16, false);
+            NDArray fused = Functional.attention(q, k, k, 2, null, 0);
+            Kernels.setEnabled(false);
+            NDArray plain = Functional.attention(q, k, k, 2, null, 0);
+            assertThat(fused.getDataType()).isEqualTo(ai.djl.ndarray.types.DataType.FLOAT16);
+            // fp16 rounding of the plain path's scores and probabilities: a few 1e-3 on values of size 1.
+            assertThat(maxAbs(fused.toType(ai.djl.ndarray.types.DataType.FLOAT32, false),
+                    plain.toType(ai.djl.ndarray.types.DataType.FLOAT32, false))).isLessThan(1e-2);
         }
     }
 

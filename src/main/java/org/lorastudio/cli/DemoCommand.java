@@ -53,6 +53,10 @@ final class DemoCommand implements Runnable {
                 description = "data, random start and run folders (default: ${DEFAULT-VALUE})")
         Path work;
 
+        @Option(names = "--vae-model", paramLabel = "DIR", description = "skip the VAE phase: train the UNet on"
+                + " this saved phase-1 model folder (a <work>/runs/...-vae/demo-pretrain-vae_... folder)")
+        Path vaeModel;
+
         @Override
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
@@ -72,8 +76,9 @@ final class DemoCommand implements Runnable {
                 plan = plan.withImages(images);
             }
             ConsoleProgress progress = new ConsoleProgress(out, System.console() != null);
-            DemoPretraining.Result r = DemoPretraining.run(plan, this.out, work, progress);
-            out.println("VAE run:  " + r.vaeRun());
+            DemoPretraining.Result r = DemoPretraining.run(plan, this.out, work,
+                    java.util.Optional.ofNullable(vaeModel), progress);
+            out.println("VAE run:  " + (r.vaeRun() == null ? "skipped (--vae-model)" : r.vaeRun()));
             out.println("UNet run: " + r.unetRun());
             out.println(r.model());
             return 0;

@@ -184,6 +184,11 @@ public final class DemoScenes {
         return p;
     }
 
+    /** The file name (without extension) of scene {@code index}: {@code scene_00042}. */
+    public static String fileStem(int index) {
+        return String.format("scene_%05d", index);
+    }
+
     /**
      * Writes the scenes as {@code scene_NNNNN.png} + {@code .txt} into {@code dir} (created if needed).
      *
@@ -193,7 +198,7 @@ public final class DemoScenes {
         Files.createDirectories(dir);
         List<Path> written = new ArrayList<>();
         for (int i = 0; i < scenes.size(); i++) {
-            String name = String.format("scene_%05d", i);
+            String name = fileStem(i);
             Path png = dir.resolve(name + ".png");
             AtomicFiles.writeBytes(png, DemoDatasetGenerator.encodePng(render(scenes.get(i), size)));
             AtomicFiles.writeString(dir.resolve(name + ".txt"), scenes.get(i).caption());

@@ -65,28 +65,67 @@ public final class DemoPretraining {
 
     /** Runs both phases; {@code work} keeps the data, the random start and the run folders. */
     public static Result run(Plan plan, Path out, Path work, Consumer<TrainingEvent> listener) throws IOException {
+        return run(plan, out, work, Optional.empty(), listener);
+    }
+
+    /**
+     * Like {@link #run(Plan, Path, Path, Consumer)}; with {@code vaeModel} phase 1 is skipped and phase 2 starts from
+     * that model folder (the saved result of an earlier phase 1 with the same plan).
+     */
+    public static Result run(Plan plan, Path out, Path work, Optional<Path> vaeModel, Consumer<TrainingEvent> listener)
+            throws IOException {
         Files.createDirectories(work);
         Path data = work.resolve("data");
+        List<DemoScenes.Scene> scenes = DemoScenes.scenes(plan.seed(), plan.images(), 64, plan.pairShare());
         if (!Files.isDirectory(data)) {
-            DemoScenes.write(data, DemoScenes.scenes(plan.seed(), plan.images(), 64, plan.pairShare()), 64);
+            DemoScenes.write(data, scenes, 64);
+        } else {
+            requireSameScenes(data, scenes);
         }
-        Path init = work.resolve("init");
-        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
-            DemoBaseModel.writeRandom(init, plan.seed(), m);
+        Path vaeRun = null;
+        Path phase1;
+        if (vaeModel.isPresent()) {
+            phase1 = vaeModel.get().toAbsolutePath();
+            if (!Files.isRegularFile(phase1.resolve(DemoBaseModel.VAE_WEIGHTS))) {
+                throw new UserException(phase1 + " is not a saved phase-1 model folder (no "
+                        + DemoBaseModel.VAE_WEIGHTS + ")");
+            }
+        } else {
+            Path init = work.resolve("init");
+            try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+                DemoBaseModel.writeRandom(init, plan.seed(), m);
+            }
+            Path vaeYaml = work.resolve("pretrain-vae.yaml");
+            AtomicFiles.writeString(vaeYaml, yaml("demo-pretrain-vae", "init", plan.seed(), plan.vaeSteps(),
+                    plan.vaeBatch(), plan.vaeLr(), 0, 0));
+            vaeRun = phase(TrainingConfig.fromYaml(vaeYaml), work, listener, VaePretrainingTask::new);
+            phase1 = vaeRun.resolve(TrainingConfig.fromYaml(vaeYaml).semanticName());
         }
-        Path vaeYaml = work.resolve("pretrain-vae.yaml");
-        AtomicFiles.writeString(vaeYaml, yaml("demo-pretrain-vae", "init", plan.seed(), plan.vaeSteps(),
-                plan.vaeBatch(), plan.vaeLr(), 0, 0));
-        Path vaeRun = phase(TrainingConfig.fromYaml(vaeYaml), work, listener, VaePretrainingTask::new);
-        Path vaeModel = vaeRun.resolve(TrainingConfig.fromYaml(vaeYaml).semanticName());
         Path unetYaml = work.resolve("pretrain-unet.yaml");
-        AtomicFiles.writeString(unetYaml, yaml("demo-pretrain-unet", work.relativize(vaeModel).toString(),
+        AtomicFiles.writeString(unetYaml, yaml("demo-pretrain-unet", work.toAbsolutePath().relativize(phase1).toString(),
                 plan.seed(), plan.unetSteps(), plan.unetBatch(), plan.unetLr(), 0.1, plan.sampleEvery()));
         TrainingConfig unetConfig = TrainingConfig.fromYaml(unetYaml);
         Path unetRun = phase(unetConfig, work, listener, UnetPretrainingTask::new);
         Files.createDirectories(out);
         DemoBaseModel.copy(unetRun.resolve(unetConfig.semanticName()), out);
         return new Result(out, vaeRun, unetRun);
+    }
+
+    /** A data folder left by an earlier run is used only when it holds exactly these scenes' captions. */
+    private static void requireSameScenes(Path data, List<DemoScenes.Scene> scenes) throws IOException {
+        long captions;
+        try (java.util.stream.Stream<Path> files = Files.list(data)) {
+            captions = files.filter(f -> f.getFileName().toString().endsWith(".txt")).count();
+        }
+        boolean same = captions == scenes.size();
+        for (int i = 0; same && i < scenes.size(); i++) {
+            Path txt = data.resolve(DemoScenes.fileStem(i) + ".txt");
+            same = Files.isRegularFile(txt) && Files.readString(txt).equals(scenes.get(i).caption());
+        }
+        if (!same) {
+            throw new UserException(data + " holds scenes of another seed or count; delete it or choose another"
+                    + " --work folder");
+        }
     }
 
     private static Path phase(TrainingConfig config, Path work, Consumer<TrainingEvent> listener,

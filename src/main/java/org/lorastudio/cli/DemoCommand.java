@@ -13,9 +13,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code demo pretrain}: the demo's own models. */
+/** {@code demo pretrain}, {@code pretrain-llm}, {@code measure-llm}: the demo's own models. */
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "Make the demo's models.",
-        subcommands = DemoCommand.Pretrain.class)
+        subcommands = {DemoCommand.Pretrain.class, DemoLlmCommands.PretrainLlm.class,
+                DemoLlmCommands.MeasureLlm.class})
 final class DemoCommand implements Runnable {
     @Spec
     CommandSpec spec;

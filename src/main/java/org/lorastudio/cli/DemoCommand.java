@@ -13,10 +13,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code demo pretrain} (the demo's own base model) and {@code demo measure} (what a model draws). */
+/**
+ * {@code demo pretrain} / {@code pretrain-llm} (the demo's own base models) and {@code demo measure} /
+ * {@code measure-llm} (what a model draws or writes).
+ */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "The shipped demo: make its base model, and measure what a model draws.",
-        subcommands = {DemoCommand.Pretrain.class, DemoMeasureCommand.class})
+        description = "The shipped demo: make its base models, and measure what a model draws or writes.",
+        subcommands = {DemoCommand.Pretrain.class, DemoMeasureCommand.class, DemoLlmCommands.PretrainLlm.class,
+                DemoLlmCommands.MeasureLlm.class})
 final class DemoCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -30,7 +30,9 @@ import org.lorastudio.util.AtomicFiles;
 /**
  * Creates the language-model demo (issue 7): a tiny LLaMA-architecture model folder with random weights and a
  * byte-level tokenizer, and a small Alpaca data set of unit conversions ("Convert 3 kilometers to meters." →
- * "3 kilometers = 3000 meters.").
+ * "Answer: 3 kilometers = 3000 meters."). The committed {@code models/demo-llm} is this architecture pretrained on
+ * {@link DemoLlmCorpus} (issue 14, {@code lorastudio demo pretrain-llm}), which answers in plain sentences
+ * ("3 kilometers is 3000 meters."); the data set teaches the {@code Answer: … = … .} form.
  *
  * <p>The model: vocab 259 (pad, BOS, EOS + 256 bytes), hidden 64, intermediate 128, 2 layers, 4 heads with 2
  * key/value heads (GQA), head size 16, 512 positions, untied head. Weights are N(0, 0.1²) (norms 1) drawn in
@@ -53,9 +55,16 @@ public final class DemoLlmGenerator {
             .withObjectIndenter(new DefaultIndenter("  ", "\n"))
             .withArrayIndenter(new DefaultIndenter("  ", "\n")));
 
-    /** A conversion: the unit words and the factor between them. */
-    private record Conversion(String from, String to, int factor) {
+    /** A conversion: the unit words (plural) and the factor between them. */
+    public record Conversion(String from, String to, int factor) {
+        /** "3 kilometers", "1 kilometer", "1 foot". */
+        public String quantity(int value) {
+            return value + " " + (value == 1 ? singular(from) : from);
+        }
     }
+
+    /** The prefix of every answer in the demo data set: the format the LoRA teaches (the base corpus lacks it). */
+    public static final String ANSWER_PREFIX = "Answer: ";
 
     private static final List<Conversion> CONVERSIONS = List.of(
             new Conversion("kilometers", "meters", 1000), new Conversion("meters", "centimeters", 100),
@@ -74,6 +83,11 @@ public final class DemoLlmGenerator {
                 List.of(2), Optional.of(0), Optional.empty(), "float32");
     }
 
+    /** The demo's conversions. */
+    public static List<Conversion> conversions() {
+        return CONVERSIONS;
+    }
+
     /** Writes both: the model into {@code modelFolder}, the data set as {@code dataFile} (Alpaca JSON). */
     public static void generate(Path modelFolder, Path dataFile, long seed) throws IOException {
         writeModel(modelFolder, seed);
@@ -85,6 +99,11 @@ public final class DemoLlmGenerator {
      * and {@code generation_config.json}.
      */
     public static void writeModel(Path folder, long seed) throws IOException {
+        writeModel(folder, seed, WEIGHT_STD);
+    }
+
+    /** Like {@link #writeModel(Path, long)} with weights N(0, std²) (0.02, transformers' default, to pretrain). */
+    public static void writeModel(Path folder, long seed, double std) throws IOException {
         Files.createDirectories(folder);
         LlamaConfig config = config();
         LlamaForCausalLM shape = new LlamaForCausalLM(config); // builds the parameter list only; allocates nothing
@@ -95,7 +114,7 @@ public final class DemoLlmGenerator {
             float[] v = new float[Math.toIntExact(p.numel())];
             boolean norm = p.shape().dimension() == 1;
             for (int i = 0; i < v.length; i++) {
-                v[i] = norm ? 1f : (float) (random.nextGaussian() * WEIGHT_STD);
+                v[i] = norm ? 1f : (float) (random.nextGaussian() * std);
             }
             w.addFloats(e.getKey(), p.shape().getShape(), v, DType.F32);
         }
@@ -125,8 +144,8 @@ public final class DemoLlmGenerator {
             if (!seen.add(c.from() + value)) {
                 continue;
             }
-            String quantity = value + " " + (value == 1 ? singular(c.from()) : c.from());
-            String answer = quantity + " = " + value * c.factor() + " " + c.to() + ".";
+            String quantity = c.quantity(value);
+            String answer = answer(c, value);
             Map<String, String> ex = new LinkedHashMap<>();
             if (out.size() % 2 == 0) {
                 ex.put("instruction", "Convert " + quantity + " to " + c.to() + ".");
@@ -139,6 +158,11 @@ public final class DemoLlmGenerator {
             out.add(ex);
         }
         return out;
+    }
+
+    /** The data set's answer: {@code Answer: 3 kilometers = 3000 meters.} */
+    public static String answer(Conversion c, int value) {
+        return ANSWER_PREFIX + c.quantity(value) + " = " + value * c.factor() + " " + c.to() + ".";
     }
 
     private static String singular(String unit) {

@@ -109,7 +109,7 @@ class LlmScreensFxTest {
         waitUntil("the step count", 30, () -> vm.stepsProperty().get().contains("steps"));
         assertThat(vm.modelTypeProperty().get()).isEqualTo(ModelType.LLM);
         assertThat(vm.problems()).isEmpty();
-        assertThat(vm.stepsProperty().get()).startsWith("60 examples × 10 epochs ÷ batch 4 = 150 steps");
+        assertThat(vm.stepsProperty().get()).startsWith("60 examples × 25 epochs ÷ batch 4 = 375 steps");
         for (String key : List.of("target_modules", "max_seq_length", "prompt_template", "train_on_inputs")) {
             assertThat(robot.lookup("#field-" + key).query().isVisible()).as(key).isTrue();
         }

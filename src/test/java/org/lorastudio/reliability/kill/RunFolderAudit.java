@@ -210,58 +210,23 @@ final class RunFolderAudit {
         return shown;
     }
 
-    private static TbEvent decode(ByteBuffer b) {
-        long step = 0;
+    /** One record through TensorBoard's own proto classes (images and other summaries carry no scalar). */
+    private static TbEvent decode(ByteBuffer b) throws IOException {
+        byte[] data = new byte[b.remaining()];
+        b.get(data);
+        org.tensorflow.util.Event e = org.tensorflow.util.Event.parseFrom(data);
+        boolean start = e.hasSessionLog()
+                && e.getSessionLog().getStatus() == org.tensorflow.util.SessionLog.SessionStatus.START;
         String tag = null;
         Float value = null;
-        boolean start = false;
-        while (b.hasRemaining()) {
-            long key = varint(b);
-            int field = (int) (key >>> 3);
-            int wire = (int) (key & 7);
-            if (field == 2) {
-                step = varint(b);
-            } else if (field == 5) {
-                ByteBuffer summary = lengthDelimited(b);
-                varint(summary); // Summary.value = 1
-                ByteBuffer v = lengthDelimited(summary);
-                while (v.hasRemaining()) {
-                    long k = varint(v);
-                    if (k == ((1 << 3) | 2)) {
-                        tag = StandardCharsets.UTF_8.decode(lengthDelimited(v)).toString();
-                    } else {
-                        value = v.getFloat();
-                    }
+        if (e.hasSummary()) {
+            for (org.tensorflow.framework.Summary.Value v : e.getSummary().getValueList()) {
+                if (v.getValueCase() == org.tensorflow.framework.Summary.Value.ValueCase.SIMPLE_VALUE) {
+                    tag = v.getTag();
+                    value = v.getSimpleValue();
                 }
-            } else if (field == 7) {
-                ByteBuffer log = lengthDelimited(b);
-                start = log.hasRemaining() && varint(log) == (1 << 3) && varint(log) == 1;
-            } else if (wire == 1) {
-                b.position(b.position() + 8);
-            } else if (wire == 2) {
-                lengthDelimited(b);
-            } else {
-                varint(b);
             }
         }
-        return new TbEvent(step, tag, value, start);
-    }
-
-    private static ByteBuffer lengthDelimited(ByteBuffer b) {
-        int n = (int) varint(b);
-        ByteBuffer out = b.slice(b.position(), n).order(ByteOrder.LITTLE_ENDIAN);
-        b.position(b.position() + n);
-        return out;
-    }
-
-    private static long varint(ByteBuffer b) {
-        long result = 0;
-        for (int shift = 0; ; shift += 7) {
-            int x = b.get() & 0xFF;
-            result |= (long) (x & 0x7F) << shift;
-            if ((x & 0x80) == 0) {
-                return result;
-            }
-        }
+        return new TbEvent(e.getStep(), tag, value, start);
     }
 }

@@ -294,13 +294,18 @@ public final class DemoDatasetGenerator {
     private static void draw(Graphics2D g, Item item, double cx, double cy, double radius, Fill fill) {
         double r = item.small() ? radius * 0.6 : radius;
         g.setColor(item.colour().rgb());
-        java.awt.Shape outline = switch (item.shape()) {
+        java.awt.Shape outline = silhouette(item.shape(), cx, cy, r);
+        g.fill(fill == Fill.SOLID ? outline : ring(outline, stroke(item.shape(), r)));
+    }
+
+    /** The filled outline of a demo shape of radius {@code r} centred at (cx, cy), point up (also DemoScenes'). */
+    static java.awt.Shape silhouette(Shape shape, double cx, double cy, double r) {
+        return switch (shape) {
             case SQUARE -> new Rectangle2D.Double(cx - r, cy - r, 2 * r, 2 * r);
             case CIRCLE -> new Ellipse2D.Double(cx - r, cy - r, 2 * r, 2 * r);
             case TRIANGLE -> polygon(cx, cy, r, 3, 1.0);
             case STAR -> polygon(cx, cy, r, STAR_POINTS, STAR_INNER);
         };
-        g.fill(fill == Fill.SOLID ? outline : ring(outline, stroke(item.shape(), r)));
     }
 
     private static final int STAR_POINTS = 5;

@@ -3,9 +3,6 @@ package org.lorastudio.demo;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.Shape;
-import java.awt.geom.Ellipse2D;
-import java.awt.geom.Path2D;
-import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -156,32 +153,8 @@ public final class DemoScenes {
     private static void draw(Graphics2D g, Placed o) {
         g.setColor(o.colour().rgb());
         double r = o.radius();
-        Shape s = switch (o.shape()) {
-            case SQUARE -> new Rectangle2D.Double(o.cx() - r, o.cy() - r, 2 * r, 2 * r);
-            case CIRCLE -> new Ellipse2D.Double(o.cx() - r, o.cy() - r, 2 * r, 2 * r);
-            case TRIANGLE -> polygon(o.cx(), o.cy(), r, 3, 1.0);
-            case STAR -> polygon(o.cx(), o.cy(), r, 5, 0.45);
-        };
+        Shape s = DemoDatasetGenerator.silhouette(o.shape(), o.cx(), o.cy(), r);
         g.fill(s);
-    }
-
-    /** A regular polygon (inner = 1) or star (alternate vertices at {@code inner·r}), point up — as the demo's. */
-    private static Path2D polygon(double cx, double cy, double r, int points, double inner) {
-        Path2D.Double p = new Path2D.Double();
-        int vertices = inner < 1 ? 2 * points : points;
-        for (int k = 0; k < vertices; k++) {
-            double rad = (inner < 1 && k % 2 == 1) ? r * inner : r;
-            double angle = -Math.PI / 2 + 2 * Math.PI * k / vertices;
-            double x = cx + rad * Math.cos(angle);
-            double y = cy + rad * Math.sin(angle);
-            if (k == 0) {
-                p.moveTo(x, y);
-            } else {
-                p.lineTo(x, y);
-            }
-        }
-        p.closePath();
-        return p;
     }
 
     /** The file name (without extension) of scene {@code index}: {@code scene_00042}. */

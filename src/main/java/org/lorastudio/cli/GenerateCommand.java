@@ -69,11 +69,12 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--guidance", defaultValue = "7.5", description = "classifier-free guidance scale")
     float guidance;
 
-    @Option(names = "--width", defaultValue = "512")
-    int width;
+    @Option(names = "--width", description = "image width (default: the size the model draws, 64 for models/demo,"
+            + " 512 for SD 1.5)")
+    Integer width;
 
-    @Option(names = "--height", defaultValue = "512")
-    int height;
+    @Option(names = "--height", description = "image height (default: like --width)")
+    Integer height;
 
     @Option(names = "--clip-skip", defaultValue = "1", description = "1 = last text-encoder layer (A1111 numbering)")
     int clipSkip;
@@ -99,6 +100,10 @@ final class GenerateCommand implements Callable<Integer> {
             case "fp16" -> DataType.FLOAT16;
             default -> throw new UserException("--precision must be fp32 or fp16, found '" + precision + "'");
         };
+        int modelSize = width != null && height != null ? 0
+                : org.lorastudio.model.sd.StableDiffusion.defaultImageSize(model).orElse(512);
+        int width = this.width != null ? this.width : this.height != null ? this.height : modelSize;
+        int height = this.height != null ? this.height : this.width != null ? this.width : modelSize;
         TextToImage.Request req = new TextToImage.Request(prompt, negative, seed, steps, s, guidance, width, height,
                 clipSkip);
         float[] start = latents == null ? null : readLatents(latents, width, height);

@@ -22,6 +22,7 @@ import javax.imageio.ImageIO;
 
 import org.lorastudio.run.MetricPoint;
 import org.lorastudio.run.RunFolder;
+import org.lorastudio.run.ValidationCurve;
 import org.lorastudio.util.AtomicFiles;
 
 /**
@@ -59,7 +60,12 @@ public final class LossCurvePlot {
      * @param steps x values, ascending
      * @param losses y values, same length; NaN leaves a gap
      */
-    public record Series(String label, long[] steps, double[] losses) {
+    public record Series(String label, long[] steps, double[] losses, boolean smoothed) {
+        /** A series drawn smoothed (the noisy per-step training loss). */
+        public Series(String label, long[] steps, double[] losses) {
+            this(label, steps, losses, true);
+        }
+
         public Series {
             Objects.requireNonNull(label, "label");
             if (steps.length != losses.length) {
@@ -73,6 +79,12 @@ public final class LossCurvePlot {
         public static Series of(String label, List<MetricPoint> points) {
             return new Series(label, points.stream().mapToLong(MetricPoint::step).toArray(),
                     points.stream().mapToDouble(MetricPoint::loss).toArray());
+        }
+
+        /** A run's validation loss ({@code val_loss}), drawn as measured: it is already a mean over fixed noise. */
+        public static Series validation(String label, ValidationCurve curve) {
+            return new Series(label, curve.points().stream().mapToLong(ValidationCurve.Point::step).toArray(),
+                    curve.points().stream().mapToDouble(ValidationCurve.Point::loss).toArray(), false);
         }
 
         public boolean isEmpty() {
@@ -115,7 +127,8 @@ public final class LossCurvePlot {
     /** Draws the curves; series without points are left out of the legend. */
     public static BufferedImage render(List<Series> series, Options options) {
         List<Series> shown = series.stream().filter(s -> !s.isEmpty()).toList();
-        List<double[]> smooth = shown.stream().map(s -> Smoothing.ema(s.losses(), options.beta())).toList();
+        List<double[]> smooth = shown.stream()
+                .map(s -> s.smoothed() ? Smoothing.ema(s.losses(), options.beta()) : s.losses()).toList();
         boolean log = options.logScale() && anyPositive(shown, smooth, options.showRaw());
         Axes axes = Axes.fit(shown, smooth, options, log);
 
@@ -133,7 +146,7 @@ public final class LossCurvePlot {
             }
             for (int i = 0; i < shown.size(); i++) {
                 Color c = PALETTE[i % PALETTE.length];
-                if (options.showRaw()) {
+                if (options.showRaw() && shown.get(i).smoothed()) {
                     g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 70));
                     g.setStroke(new BasicStroke(1f));
                     g.draw(line(shown.get(i).steps(), shown.get(i).losses(), axes));
@@ -141,6 +154,9 @@ public final class LossCurvePlot {
                 g.setColor(c);
                 g.setStroke(new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
                 g.draw(line(shown.get(i).steps(), smooth.get(i), axes));
+                if (!shown.get(i).smoothed()) {
+                    drawMarkers(g, shown.get(i).steps(), smooth.get(i), axes);
+                }
             }
             drawLegend(g, shown, axes, options);
         } finally {
@@ -175,7 +191,11 @@ public final class LossCurvePlot {
             return Optional.empty();
         }
         Path file = run.dir().resolve(FILE_NAME);
-        write(file, List.of(Series.of(run.record().name(), points)), options);
+        ValidationCurve validation = ValidationCurve.of(points);
+        List<Series> series = validation.isEmpty() ? List.of(Series.of(run.record().name(), points))
+                : List.of(Series.of(run.record().name() + " (training)", points),
+                        Series.validation("validation", validation));
+        write(file, series, options);
         return Optional.of(file);
     }
 
@@ -190,6 +210,17 @@ public final class LossCurvePlot {
             }
         }
         return false;
+    }
+
+    /** A dot at every finite point, so that sparse measurements read as measurements. */
+    private static void drawMarkers(Graphics2D g, long[] xs, double[] ys, Axes axes) {
+        for (int i = 0; i < xs.length; i++) {
+            if (Double.isFinite(ys[i]) && (!axes.log || ys[i] > 0)) {
+                double x = axes.px(xs[i]);
+                double y = axes.py(ys[i]);
+                g.fill(new java.awt.geom.Ellipse2D.Double(x - 3, y - 3, 6, 6));
+            }
+        }
     }
 
     private static Path2D line(long[] xs, double[] ys, Axes axes) {

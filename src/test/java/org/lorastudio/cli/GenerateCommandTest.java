@@ -73,8 +73,9 @@ class GenerateCommandTest {
         String model = Fixtures.path("sd-tiny-a/model-diffusers").toString();
         StringWriter err = new StringWriter();
         assertThat(run(new StringWriter(), err, "generate", "--model", model, "--prompt", "a blue circle", "--seed",
-                "7", "--steps", "3", "--width", "64", "--height", "64", "--save-latents", lat.toString(), "--out",
-                a.toString())).as(err.toString()).isZero();
+                "7", "--steps", "3", "--save-latents", lat.toString(), "--out",
+                a.toString())).as(err.toString()).isZero(); // no --width/--height: the model's own 8 × 8 latents
+        assertThat(ImageIO.read(a.toFile()).getWidth()).as("default size from the model").isEqualTo(64);
         assertThat(run(new StringWriter(), err, "generate", "--model", model, "--prompt", "a blue circle", "--seed",
                 "999", "--latents", lat.toString(), "--steps", "3", "--width", "64", "--height", "64", "--out",
                 b.toString())).as(err.toString()).isZero();

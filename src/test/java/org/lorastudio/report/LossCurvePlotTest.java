@@ -63,6 +63,32 @@ class LossCurvePlotTest {
     }
 
     @Test
+    void theRunChartDrawsTheValidationLossAsItsOwnSeries(@org.junit.jupiter.api.io.TempDir java.nio.file.Path runs)
+            throws IOException {
+        org.lorastudio.run.RunFolder run = org.lorastudio.run.RunFolder.create(runs, "demo", "sd15", "name: demo\n");
+        try (org.lorastudio.run.MetricsLog log = run.openMetricsLog()) {
+            for (int i = 1; i <= 60; i++) {
+                java.util.Map<String, Object> extra = i % 10 == 0 ? java.util.Map.of("val_loss", 0.4 - i / 400.0)
+                        : java.util.Map.of();
+                log.append(new org.lorastudio.run.MetricPoint(i, 1, 0.5 * Math.exp(-i / 20.0), 1e-4, i, 1, extra));
+            }
+        }
+        java.nio.file.Path file = LossCurvePlot.writeForRun(run, LossCurvePlot.Options.defaults()).orElseThrow();
+        BufferedImage img = ImageIO.read(file.toFile());
+        assertThat(countColour(img, 0x1f77b4)).as("training loss in blue").isGreaterThan(100);
+        assertThat(countColour(img, 0xff7f0e)).as("validation loss in orange, with its dots").isGreaterThan(100);
+
+        org.lorastudio.run.RunFolder plain = org.lorastudio.run.RunFolder.create(runs, "plain", "sd15", "name: p\n");
+        try (org.lorastudio.run.MetricsLog log = plain.openMetricsLog()) {
+            log.append(new org.lorastudio.run.MetricPoint(1, 1, 0.5, 1e-4, 1, 1));
+            log.append(new org.lorastudio.run.MetricPoint(2, 1, 0.4, 1e-4, 2, 1));
+        }
+        BufferedImage one = ImageIO.read(LossCurvePlot.writeForRun(plain, LossCurvePlot.Options.defaults())
+                .orElseThrow().toFile());
+        assertThat(countColour(one, 0xff7f0e)).as("no validation series without val_loss").isLessThan(20);
+    }
+
+    @Test
     void ticksFallOnNiceNumbers() {
         assertThat(Ticks.linear(0, 1, 6)).containsExactly(0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0);
         assertThat(Ticks.log(0.01, 1, 8)).containsExactly(0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0);

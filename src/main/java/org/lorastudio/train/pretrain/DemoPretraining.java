@@ -29,10 +29,13 @@ public final class DemoPretraining {
 
     /** What to pretrain with; {@link #defaults()} is the committed model's recipe. */
     public record Plan(long seed, int images, double pairShare, int vaeSteps, int vaeBatch, double vaeLr,
-                       int unetSteps, int unetBatch, double unetLr, int sampleEvery) {
+                       int unetSteps, int unetBatch, double unetLr, double minSnrGamma, int sampleEvery) {
         public Plan {
             if (images < 1 || vaeSteps < 1 || unetSteps < 1 || vaeBatch < 1 || unetBatch < 1) {
                 throw new UserException("images, steps and batch sizes must be >= 1");
+            }
+            if (!(minSnrGamma >= 0)) {
+                throw new UserException("min-SNR gamma must be >= 0 (0 = off), found " + minSnrGamma);
             }
             if (!(pairShare >= 0 && pairShare <= 1)) {
                 throw new UserException("the share of two-object scenes must be 0..1, found " + pairShare);
@@ -40,19 +43,19 @@ public final class DemoPretraining {
         }
 
         public static Plan defaults() {
-            return new Plan(1, 4480, 0.25, 1200, 8, 1e-3, 4000, 64, 1e-3, 1000);
+            return new Plan(1, 4480, 0.25, 3000, 8, 1e-3, 8000, 64, 1e-3, 5.0, 1000);
         }
 
         public Plan withSeed(long s) {
-            return new Plan(s, images, pairShare, vaeSteps, vaeBatch, vaeLr, unetSteps, unetBatch, unetLr, sampleEvery);
+            return new Plan(s, images, pairShare, vaeSteps, vaeBatch, vaeLr, unetSteps, unetBatch, unetLr, minSnrGamma, sampleEvery);
         }
 
         public Plan withSteps(int vae, int unet) {
-            return new Plan(seed, images, pairShare, vae, vaeBatch, vaeLr, unet, unetBatch, unetLr, sampleEvery);
+            return new Plan(seed, images, pairShare, vae, vaeBatch, vaeLr, unet, unetBatch, unetLr, minSnrGamma, sampleEvery);
         }
 
         public Plan withImages(int n) {
-            return new Plan(seed, n, pairShare, vaeSteps, vaeBatch, vaeLr, unetSteps, unetBatch, unetLr, sampleEvery);
+            return new Plan(seed, n, pairShare, vaeSteps, vaeBatch, vaeLr, unetSteps, unetBatch, unetLr, minSnrGamma, sampleEvery);
         }
     }
 
@@ -85,11 +88,21 @@ public final class DemoPretraining {
         Path vaeRun = null;
         Path phase1;
         if (vaeModel.isPresent()) {
-            phase1 = vaeModel.get().toAbsolutePath();
-            if (!Files.isRegularFile(phase1.resolve(DemoBaseModel.VAE_WEIGHTS))) {
-                throw new UserException(phase1 + " is not a saved phase-1 model folder (no "
+            Path saved = vaeModel.get().toAbsolutePath();
+            if (!Files.isRegularFile(saved.resolve(DemoBaseModel.VAE_WEIGHTS))) {
+                throw new UserException(saved + " is not a saved phase-1 model folder (no "
                         + DemoBaseModel.VAE_WEIGHTS + ")");
             }
+            // its VAE (and measured scaling factor) with a fresh seeded UNet and text encoder of the current
+            // architecture, so that a changed UNet config can be trained on an earlier VAE
+            phase1 = work.resolve("init-unet").toAbsolutePath();
+            try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+                DemoBaseModel.writeRandom(phase1, plan.seed(), m);
+            }
+            Files.copy(saved.resolve(DemoBaseModel.VAE_WEIGHTS), phase1.resolve(DemoBaseModel.VAE_WEIGHTS),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(saved.resolve("vae/config.json"), phase1.resolve("vae/config.json"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } else {
             Path init = work.resolve("init");
             try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
@@ -103,7 +116,8 @@ public final class DemoPretraining {
         }
         Path unetYaml = work.resolve("pretrain-unet.yaml");
         AtomicFiles.writeString(unetYaml, yaml("demo-pretrain-unet", work.toAbsolutePath().relativize(phase1).toString(),
-                plan.seed(), plan.unetSteps(), plan.unetBatch(), plan.unetLr(), 0.1, plan.sampleEvery()));
+                plan.seed(), plan.unetSteps(), plan.unetBatch(), plan.unetLr(), 0.1, plan.minSnrGamma(),
+                plan.sampleEvery()));
         TrainingConfig unetConfig = TrainingConfig.fromYaml(unetYaml);
         Path unetRun = phase(unetConfig, work, listener, UnetPretrainingTask::new);
         Files.createDirectories(out);
@@ -143,6 +157,12 @@ public final class DemoPretraining {
     /** A phase's training config (paths relative to {@code work}); cosine decay after a short warm-up. */
     static String yaml(String name, String base, long seed, int steps, int batch, double lr, double captionDropout,
                        int sampleEvery) {
+        return yaml(name, base, seed, steps, batch, lr, captionDropout, 0, sampleEvery);
+    }
+
+    /** Like the above; {@code minSnrGamma} > 0 weights the loss by min-SNR-γ. */
+    static String yaml(String name, String base, long seed, int steps, int batch, double lr, double captionDropout,
+                       double minSnrGamma, int sampleEvery) {
         StringBuilder y = new StringBuilder();
         y.append("# Written by `lorastudio demo pretrain` (DemoPretraining).\n");
         y.append("name: ").append(name).append('\n');
@@ -159,6 +179,9 @@ public final class DemoPretraining {
         y.append("weight_decay: 0.0\n");
         y.append("max_grad_norm: 1.0\n");
         y.append("caption_dropout_rate: ").append(captionDropout).append('\n');
+        if (minSnrGamma > 0) {
+            y.append("min_snr_gamma: ").append(String.format(Locale.ROOT, "%g", minSnrGamma)).append('\n');
+        }
         y.append("save_steps: ").append(Math.max(1, steps / 4)).append('\n');
         y.append("save_last_n: 1\n");
         if (sampleEvery > 0) {

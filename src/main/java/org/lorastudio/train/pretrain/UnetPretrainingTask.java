@@ -37,7 +37,7 @@ import org.lorastudio.util.AtomicFiles;
  * Pretraining phase 2: every parameter of the UNet and of the CLIP text encoder on the latents of the base model's
  * (phase-1) VAE, with the usual noise-prediction loss — latents = posterior sample × {@code scaling_factor},
  * timesteps uniform over the scheduler's {@code num_train_timesteps}, {@code add_noise} with its β schedule, MSE
- * between predicted and true ε. Captions are dropped to "" at {@code caption_dropout_rate} so that the model learns
+ * between predicted and true ε (weighted by min-SNR-γ when {@code min_snr_gamma} is set). Captions are dropped to "" at {@code caption_dropout_rate} so that the model learns
  * the unconditional prediction that classifier-free guidance needs.
  *
  * <p>The text encoder is trained with the UNet (its own parameter group at {@code text_encoder_lr}): it is tiny
@@ -125,6 +125,14 @@ public final class UnetPretrainingTask implements TrainingTask {
         NDArray noisy = schedule.addNoise(latents, noise, t);
         NDArray context = context(m, items, epoch);
         NDArray pred = sd.unet().forward(noisy, Weights.owned(m.create(t)), context);
+        if (config.minSnrGamma().isPresent()) {
+            double[] snr = new double[t.length];
+            for (int i = 0; i < t.length; i++) {
+                snr[i] = schedule.snr((int) t[i]);
+            }
+            return Losses.minSnrMse(pred, noise, snr, config.minSnrGamma().get(),
+                    org.lorastudio.train.PredictionType.EPSILON);
+        }
         return Losses.mse(pred, noise);
     }
 

@@ -130,6 +130,21 @@ public final class DemoBaseModel {
         w.write(file);
     }
 
+    /**
+     * Rewrites a weights file with every tensor in F16 (temp + move), the way fp16 SD checkpoints are shipped:
+     * half the size, and loaders (ours and diffusers) read it into whatever precision they compute in.
+     */
+    static void toHalf(Path file) throws IOException {
+        SafetensorsWriter w = new SafetensorsWriter();
+        try (org.lorastudio.safetensors.SafetensorsFile in = org.lorastudio.safetensors.SafetensorsFile.open(file)) {
+            w.metadata(in.metadata());
+            for (String name : in.tensors().keySet()) {
+                w.addFloats(name, in.info(name).shape(), in.readFloats(name), DType.F16);
+            }
+        }
+        w.write(file);
+    }
+
     /** Copies the model folder {@code from} to {@code to} (files replaced; nothing else there is removed). */
     public static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {

@@ -127,4 +127,34 @@ class PretrainingTest {
             assertThat(b.vae().decode(latents).toFloatArray()).containsExactly(a.vae().decode(latents).toFloatArray());
         }
     }
+
+    @Test
+    @SuppressWarnings("try")
+    void theShippedHalfPrecisionUnetLoadsAndPredictsLikeTheFloatOne() throws IOException {
+        Path half = work.resolve("half");
+        DemoBaseModel.copy(work.resolve("init"), half);
+        DemoBaseModel.toHalf(half.resolve(DemoBaseModel.UNET_WEIGHTS));
+        try (org.lorastudio.safetensors.SafetensorsFile f = org.lorastudio.safetensors.SafetensorsFile.open(
+                half.resolve(DemoBaseModel.UNET_WEIGHTS))) {
+            assertThat(f.tensors().values()).allSatisfy(i -> assertThat(i.dtype())
+                    .isEqualTo(org.lorastudio.safetensors.DType.F16));
+        }
+        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu()); NoGrad g = NoGrad.enter()) {
+            StableDiffusion a = StableDiffusion.load(work.resolve("init"), Optional.empty(), m, DataType.FLOAT32);
+            StableDiffusion b = StableDiffusion.load(half, Optional.empty(), m, DataType.FLOAT32);
+            assertThat(b.reports()).allSatisfy(r -> assertThat(r.missing()).isEmpty());
+            NDArray latents = m.randomNormal(0, 1, new Shape(1, 4, 8, 8), DataType.FLOAT32);
+            NDArray t = m.create(new long[] {500});
+            NDArray ctx = a.encodePrompt(m, "a red square on a blue background", 1);
+            float[] x = a.unet().forward(latents, t, ctx).toFloatArray();
+            float[] y = b.unet().forward(latents, t, ctx).toFloatArray();
+            double num = 0;
+            double den = 0;
+            for (int i = 0; i < x.length; i++) {
+                num += (x[i] - y[i]) * (double) (x[i] - y[i]);
+                den += x[i] * (double) x[i];
+            }
+            assertThat(Math.sqrt(num / den)).as("relative L2 of fp16-stored weights").isLessThan(5e-3).isPositive();
+        }
+    }
 }

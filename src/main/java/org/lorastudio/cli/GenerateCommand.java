@@ -15,9 +15,7 @@ import javax.imageio.ImageIO;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import org.lorastudio.config.Sampler;
-import org.lorastudio.lora.LoraFile;
 import org.lorastudio.lora.LoraNetwork;
-import org.lorastudio.lora.LoraTargets;
 import org.lorastudio.model.sd.StableDiffusion;
 import org.lorastudio.model.sd.TextToImage;
 import org.lorastudio.safetensors.DType;
@@ -153,13 +151,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     /** Reads a LoRA file and attaches it to the UNet and text encoder, at strength 1. */
     static LoraNetwork attachLora(StableDiffusion sd, NDManager manager, Path file) throws IOException {
-        LoraFile lora = LoraFile.read(file);
-        java.util.Map<String, org.lorastudio.nn.AdaptableLayer> layers = new java.util.LinkedHashMap<>();
-        layers.putAll(LoraTargets.byKohyaName(sd.unet(), LoraTargets.UNET));
-        layers.putAll(LoraTargets.byKohyaName(sd.textEncoder(), LoraTargets.TEXT_ENCODER));
-        LoraNetwork net = LoraNetwork.fromFile(lora, layers, manager);
-        net.attach();
-        return net;
+        return SdLoras.attach(sd, manager, file);
     }
 
     private static float[] readLatents(Path file, int width, int height) throws IOException {

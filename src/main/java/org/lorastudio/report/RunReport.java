@@ -128,6 +128,15 @@ public final class RunReport {
             sb.append(SampleGrid.markdown(idx, f -> MarkdownLinks.relative(outDir, f), SampleGrid.MAX_STEPS)
                     .orElse("_No samples._\n")).append('\n');
         }
+        List<String> sweeps = new ArrayList<>();
+        for (RunFolder r : runs) {
+            StrengthSweep.markdown(r.dir(), f -> MarkdownLinks.relative(outDir, f))
+                    .ifPresent(t -> sweeps.add("### " + label(r) + "\n\n" + t));
+        }
+        if (!sweeps.isEmpty()) {
+            sb.append("## Strength sweep\n\n_The final LoRA at each strength, on the run's sample prompts, seed and"
+                    + " steps._\n\n").append(String.join("\n", sweeps)).append('\n');
+        }
         sb.append("## Notes\n");
         for (RunFolder r : runs) {
             sb.append("\n### ").append(label(r)).append("\n\n");

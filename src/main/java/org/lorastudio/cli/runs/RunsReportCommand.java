@@ -33,6 +33,11 @@ final class RunsReportCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Report file (default: report.md or report.html).")
     Path out;
 
+    @Option(names = "--sweep", paramLabel = "S,S,...", split = ",",
+            description = "first draw each image run's sample prompts with its final LoRA at these strengths (e.g."
+                    + " 0,0.25,0.5,0.75,1) into <run>/sweep/, and show them in the report")
+    List<Float> sweep;
+
     @Parameters(arity = "1..*", paramLabel = "RUN", description = "Runs: ids, unique parts of ids, or folders.")
     List<String> runs;
 
@@ -40,6 +45,15 @@ final class RunsReportCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         RunCatalog catalog = context.catalog();
         List<RunFolder> folders = runs.stream().map(catalog::resolve).toList();
+        if (sweep != null) {
+            if (sweep.isEmpty() || sweep.stream().anyMatch(v -> !Float.isFinite(v) || Math.abs(v) > 10)) {
+                throw new org.lorastudio.util.UserException("--sweep must be strengths in -10..10 separated by"
+                        + " commas, e.g. 0,0.5,1; found " + sweep);
+            }
+            for (RunFolder f : folders) {
+                SweepImages.draw(f, sweep, context.out());
+            }
+        }
         Path file = out != null ? out : Path.of("report." + format.extension());
         List<Path> written = RunReport.write(folders, format, file, Instant.now());
         written.forEach(p -> context.out().println("wrote " + p));

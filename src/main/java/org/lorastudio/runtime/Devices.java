@@ -53,6 +53,34 @@ public final class Devices {
         return Engine.getInstance().getGpuCount();
     }
 
+    /**
+     * What a training run switches on for its device, once per process: on a CUDA device cuDNN's benchmark mode
+     * (it times the convolution algorithms for the first batch of each shape and keeps the fastest — the shapes of a
+     * run are fixed, so this pays off from the second step). TF32 stays at libtorch's defaults: on for cuDNN
+     * convolutions, off for matmuls, because DJL 0.36 exposes no switch for {@code allow_tf32} on matmuls (PyTorch's
+     * {@code torch.backends.cuda.matmul.allow_tf32} is a Python-side flag, not an op a TorchScript kernel could call).
+     * Nothing on the CPU.
+     *
+     * @return the line for the run's log, or empty on the CPU
+     */
+    public static java.util.Optional<String> prepareForTraining(Device d) {
+        if (!d.isGpu()) {
+            return java.util.Optional.empty();
+        }
+        synchronized (Devices.class) {
+            if (!cudnnBenchmark) {
+                ai.djl.pytorch.jni.JniUtils.setBenchmarkCuDNN(true);
+                cudnnBenchmark = true;
+            }
+        }
+        return java.util.Optional.of(GPU_SETUP);
+    }
+
+    /** The log line of {@link #prepareForTraining} on a GPU. */
+    static final String GPU_SETUP = "GPU setup: cuDNN benchmark mode on; TF32 as libtorch sets it (cuDNN convolutions"
+            + " yes, matmuls no: DJL 0.36 has no switch for matmul TF32)";
+    private static boolean cudnnBenchmark;
+
     /** A short description such as {@code CPU (2 cores)} or {@code GPU 0}. */
     public static String describe(Device d) {
         if (d.isGpu()) {

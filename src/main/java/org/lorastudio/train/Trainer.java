@@ -194,6 +194,7 @@ public final class Trainer {
         emit(new TrainingEvent.Log((resuming ? "Resuming " : "Starting ") + run.id() + " on "
                 + Devices.describe(device)));
         emit(new TrainingEvent.Log("Numerical self-check: " + SelfCheck.forDevice(device).summary()));
+        Devices.prepareForTraining(device).ifPresent(line -> emit(new TrainingEvent.Log(line)));
         java.nio.file.Path snapshotFile = run.dir().resolve(org.lorastudio.run.DatasetSnapshot.FILE_NAME);
         Optional<org.lorastudio.run.DatasetSnapshot> snapshot = resuming
                 ? org.lorastudio.run.DatasetSnapshot.read(snapshotFile) : Optional.empty();

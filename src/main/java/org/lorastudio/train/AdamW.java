@@ -1,6 +1,5 @@
 package org.lorastudio.train;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -23,9 +22,6 @@ public final class AdamW extends StatefulOptimizer {
     public static final Settings DEFAULTS = new Settings(0.9, 0.999, 1e-8, 0.01);
 
     private final Settings settings;
-    /** The fused kernel's native lists over the tensors of the last step, reused while they stay the same. */
-    private Kernels.AdamWGroup group;
-    private List<NDArray> groupArrays = List.of();
 
     /** Hyper-parameters ({@code adam_beta1}, {@code adam_beta2}, {@code adam_epsilon}, {@code weight_decay}). */
     public record Settings(double beta1, double beta2, double epsilon, double weightDecay) {
@@ -62,40 +58,8 @@ public final class AdamW extends StatefulOptimizer {
      */
     @Override
     boolean updateAll(List<NDArray> params, List<Map<String, NDArray>> slots, double lr, long t) {
-        List<NDArray> arrays = new ArrayList<>(params.size() * 3);
-        arrays.addAll(params);
-        slots.forEach(s -> arrays.add(s.get("exp_avg")));
-        slots.forEach(s -> arrays.add(s.get("exp_avg_sq")));
-        if (group == null || !sameArrays(arrays, groupArrays)) {
-            releaseGroup();
-            int n = params.size();
-            group = Kernels.adamWGroup(arrays.subList(0, n), arrays.subList(n, 2 * n), arrays.subList(2 * n, 3 * n))
-                    .orElse(null);
-            groupArrays = group == null ? List.of() : arrays;
-        }
-        return group != null && group.step(lr, settings.beta1(), settings.beta2(), settings.weightDecay(),
-                settings.epsilon(), t);
-    }
-
-    private static boolean sameArrays(List<NDArray> a, List<NDArray> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < a.size(); i++) {
-            if (a.get(i) != b.get(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    @Override
-    void releaseGroup() {
-        if (group != null) {
-            group.close();
-            group = null;
-            groupArrays = List.of();
-        }
+        return fusedStep(Kernels.Kernel.ADAMW, params, slots, lr, settings.beta1(), settings.beta2(),
+                settings.weightDecay(), settings.epsilon(), (double) t);
     }
 
     @Override

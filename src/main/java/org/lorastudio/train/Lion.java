@@ -46,6 +46,15 @@ public final class Lion extends StatefulOptimizer {
         return OptimizerType.LION.configName();
     }
 
+    /**
+     * All tensors in one call to the {@code lion} TorchScript kernel (the same element-wise operations in the same
+     * order as {@link #update}, as {@code torch._foreach_*} over the lists), when the kernel is active.
+     */
+    @Override
+    boolean updateAll(List<NDArray> params, List<Map<String, NDArray>> slots, double lr, long t) {
+        return fusedStep(org.lorastudio.nn.kernels.Kernels.Kernel.LION, params, slots, lr, settings.beta1(), settings.beta2(), settings.weightDecay());
+    }
+
     @Override
     void update(NDArray p, NDArray g, Map<String, NDArray> slots, double lr, long t) {
         NDArray m = slots.get("exp_avg");

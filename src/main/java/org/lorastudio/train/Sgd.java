@@ -41,6 +41,15 @@ public final class Sgd extends StatefulOptimizer {
         return OptimizerType.SGD.configName();
     }
 
+    /**
+     * All tensors in one call to the {@code sgd} TorchScript kernel (the same element-wise operations in the same
+     * order as {@link #update}, as {@code torch._foreach_*} over the lists), when the kernel is active.
+     */
+    @Override
+    boolean updateAll(List<NDArray> params, List<Map<String, NDArray>> slots, double lr, long t) {
+        return fusedStep(org.lorastudio.nn.kernels.Kernels.Kernel.SGD, params, slots, lr, settings.momentum(), settings.weightDecay());
+    }
+
     @Override
     void update(NDArray p, NDArray g, Map<String, NDArray> slots, double lr, long t) {
         NDArray d = settings.weightDecay() == 0 ? g : g.add(p.mul(settings.weightDecay()));

@@ -44,6 +44,50 @@ abstract class StatefulOptimizer implements Optimizer {
 
     /** Frees what {@link #updateAll} keeps between steps; called when the state buffers are replaced or closed. */
     void releaseGroup() {
+        if (group != null) {
+            group.close();
+            group = null;
+            groupArrays = List.of();
+        }
+    }
+
+    /** The fused kernel's native lists over the tensors of the last step, reused while they stay the same. */
+    private org.lorastudio.nn.kernels.Kernels.TensorGroup group;
+    private List<NDArray> groupArrays = List.of();
+
+    /**
+     * {@link #updateAll} through a TorchScript kernel: the parameters and each slot's list (in slot order; with no
+     * slots the parameters again, which the kernel then ignores) in one native call with hyper-parameters {@code hp}.
+     */
+    final boolean fusedStep(org.lorastudio.nn.kernels.Kernels.Kernel kernel, List<NDArray> params,
+                            List<Map<String, NDArray>> groupSlots, double... hp) {
+        List<List<NDArray>> lists = new ArrayList<>();
+        lists.add(params);
+        for (String slot : slotNames) {
+            lists.add(groupSlots.stream().map(m -> m.get(slot)).toList());
+        }
+        if (slotNames.isEmpty()) {
+            lists.add(params);
+        }
+        List<NDArray> arrays = lists.stream().flatMap(List::stream).toList();
+        if (group == null || !sameArrays(arrays, groupArrays)) {
+            releaseGroup();
+            group = org.lorastudio.nn.kernels.Kernels.group(kernel, lists).orElse(null);
+            groupArrays = group == null ? List.of() : arrays;
+        }
+        return group != null && group.step(hp);
+    }
+
+    private static boolean sameArrays(List<NDArray> a, List<NDArray> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) != b.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @SuppressWarnings("try") // scopes and grad-mode guards are used for their close() only

@@ -105,31 +105,52 @@ class OptimizerTest {
 
     @Test
     void adamwFusedKernelAgreesWithThePerTensorLoop() {
+        fusedKernelAgreesWithThePerTensorLoop(Kernels.Kernel.ADAMW,
+                () -> new AdamW(new AdamW.Settings(0.9, 0.999, 1e-8, 0.05)), 1e-6f);
+    }
+
+    /** Lion's kernel runs the loop's element-wise operations in the loop's order: the same bits. */
+    @Test
+    void lionFusedKernelAgreesWithThePerTensorLoop() {
+        fusedKernelAgreesWithThePerTensorLoop(Kernels.Kernel.LION, () -> new Lion(new Lion.Settings(0.9, 0.99, 0.1)),
+                0f);
+    }
+
+    @Test
+    void sgdFusedKernelAgreesWithThePerTensorLoop() {
+        fusedKernelAgreesWithThePerTensorLoop(Kernels.Kernel.SGD, () -> new Sgd(new Sgd.Settings(0.9, 0.01)), 0f);
+        fusedKernelAgreesWithThePerTensorLoop(Kernels.Kernel.SGD, () -> new Sgd(new Sgd.Settings(0, 0)), 0f);
+    }
+
+    private void fusedKernelAgreesWithThePerTensorLoop(Kernels.Kernel kernel, Supplier<Optimizer> factory,
+                                                       float relative) {
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, NDArray> fused = params(m);
             Map<String, NDArray> loop = params(m);
-            long before = Kernels.Kernel.ADAMW.calls();
-            try (Optimizer opt = new AdamW(new AdamW.Settings(0.9, 0.999, 1e-8, 0.05))) {
+            long before = kernel.calls();
+            try (Optimizer opt = factory.get()) {
                 train(opt, fused, m, 0, 5);
                 assertThat(opt.stepCount()).isEqualTo(5);
             }
-            assertThat(Kernels.Kernel.ADAMW.calls() - before).as("one fused call per step").isEqualTo(5);
+            assertThat(kernel.calls() - before).as("one fused call per step").isEqualTo(5);
             boolean was = Kernels.setEnabled(false);
-            try (Optimizer opt = new AdamW(new AdamW.Settings(0.9, 0.999, 1e-8, 0.05))) {
+            try (Optimizer opt = factory.get()) {
                 train(opt, loop, m, 0, 5);
             } finally {
                 Kernels.setEnabled(was);
             }
-            assertThat(Kernels.Kernel.ADAMW.calls() - before).as("the loop made no fused call").isEqualTo(5);
+            assertThat(kernel.calls() - before).as("the loop made no fused call").isEqualTo(5);
             for (String k : fused.keySet()) {
                 float[] a = fused.get(k).toFloatArray();
                 float[] b = loop.get(k).toFloatArray();
                 for (int i = 0; i < a.length; i++) {
-                    assertThat(a[i]).as("%s[%d]", k, i).isCloseTo(b[i], within(1e-6f * Math.max(1f, Math.abs(b[i]))));
+                    assertThat(a[i]).as("%s[%d]", k, i).isCloseTo(b[i],
+                            within(relative * Math.max(1f, Math.abs(b[i]))));
                 }
                 assertThat(fused.get(k).getGradient().abs().sum().getFloat()).as("gradient zeroed").isZero();
             }
-            assertThat(fused.get("a.lora_up.weight").toFloatArray()).isNotEqualTo(new float[4]);
+            assertThat(fused.get("a.lora_up.weight").toFloatArray()).isNotEqualTo(
+                    params(m).get("a.lora_up.weight").toFloatArray());
         }
     }
 

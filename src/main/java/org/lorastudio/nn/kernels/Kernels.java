@@ -56,7 +56,9 @@ public final class Kernels {
     /** The kernels, with the libtorch operator each one calls. */
     public enum Kernel {
         ATTENTION("attention", "torch.scaled_dot_product_attention"),
-        ADAMW("adamw", "torch._fused_adamw_ + torch._foreach_zero_");
+        ADAMW("adamw", "torch._fused_adamw_ + torch._foreach_zero_"),
+        LION("lion", "torch._foreach_mul/_add/_sub + torch.sign, one call over all tensors"),
+        SGD("sgd", "torch._foreach_mul/_add/_sub, one call over all tensors");
 
         private final String label;
         private final String op;
@@ -163,80 +165,89 @@ public final class Kernels {
     }
 
     /**
-     * A fixed group of AdamW tensors (parameters and their {@code exp_avg}, {@code exp_avg_sq}) held as native lists,
-     * so that a step costs one call. {@link #step} runs torch's fused AdamW over all of them with the given step
-     * number (the caller counts steps), then zeroes the gradients.
+     * A fixed group of optimizer tensors (the parameters and each of their state lists, e.g. AdamW's
+     * {@code exp_avg} and {@code exp_avg_sq}) held as native lists, so that a step costs one call: {@link #step}
+     * runs the kernel's method over all of them with the given hyper-parameters (the caller counts steps), which
+     * also zeroes the gradients.
      */
-    public static final class AdamWGroup implements AutoCloseable {
+    public static final class TensorGroup implements AutoCloseable {
         private final Loaded loaded;
+        private final Kernel kernel;
         private final int size;
-        private IValue params;
-        private IValue expAvgs;
-        private IValue expAvgSqs;
+        private IValue[] lists;
 
-        private AdamWGroup(Loaded loaded, List<NDArray> params, List<NDArray> expAvgs, List<NDArray> expAvgSqs) {
+        private TensorGroup(Loaded loaded, Kernel kernel, List<List<NDArray>> lists) {
             this.loaded = loaded;
-            this.size = params.size();
-            this.params = IValue.listFrom(params.toArray(PtNDArray[]::new));
-            this.expAvgs = IValue.listFrom(expAvgs.toArray(PtNDArray[]::new));
-            this.expAvgSqs = IValue.listFrom(expAvgSqs.toArray(PtNDArray[]::new));
+            this.kernel = kernel;
+            this.size = lists.get(0).size();
+            this.lists = lists.stream().map(l -> IValue.listFrom(l.toArray(PtNDArray[]::new))).toArray(IValue[]::new);
         }
 
         /**
-         * One AdamW step (torch.optim.AdamW, amsgrad off) with step number {@code t} and zeroed gradients after.
+         * One optimizer step over the group with hyper-parameters {@code hp} in the kernel method's order, and
+         * zeroed gradients after.
          *
          * @return false when nothing was changed and the caller must update the tensors itself (kernel unavailable,
          *         or a parameter without a gradient)
          */
-        public boolean step(double lr, double beta1, double beta2, double weightDecay, double eps, long t) {
-            if (!enabled || params == null || loaded.failures.get(Kernel.ADAMW) != null) {
+        public boolean step(double... hp) {
+            if (!enabled || lists == null || loaded.failures.get(kernel) != null) {
                 return false;
             }
-            try (IValue hp = IValue.listFrom(lr, beta1, beta2, weightDecay, eps, (double) t);
-                    IValue updated = IValueUtils.runMethod(loaded.block, "adamw", params, expAvgs, expAvgSqs, hp)) {
-                boolean done = updated.toLong() == size;
-                if (done) {
-                    Kernel.ADAMW.calls.increment();
+            try (IValue h = IValue.listFrom(hp)) {
+                IValue[] in = java.util.Arrays.copyOf(lists, lists.length + 1);
+                in[lists.length] = h;
+                try (IValue updated = IValueUtils.runMethod(loaded.block, kernel.label, in)) {
+                    boolean done = updated.toLong() == size;
+                    if (done) {
+                        kernel.calls.increment();
+                    }
+                    return done;
                 }
-                return done;
             } catch (RuntimeException e) {
-                loaded.fail(Kernel.ADAMW, e);
+                loaded.fail(kernel, e);
                 return false;
             }
         }
 
         @Override
         public void close() {
-            if (params != null) {
-                params.close();
-                expAvgs.close();
-                expAvgSqs.close();
-                params = null;
+            if (lists != null) {
+                for (IValue v : lists) {
+                    v.close();
+                }
+                lists = null;
             }
         }
     }
 
-    /**
-     * A native group over these tensors (all float32 PyTorch arrays on one device, lists of equal length), or empty
-     * when the AdamW kernel is not in use.
-     */
-    public static Optional<AdamWGroup> adamWGroup(List<NDArray> params, List<NDArray> expAvgs,
+    /** AdamW's group: parameters, {@code exp_avg}, {@code exp_avg_sq}; hp = lr, β1, β2, weight decay, eps, t. */
+    public static Optional<TensorGroup> adamWGroup(List<NDArray> params, List<NDArray> expAvgs,
             List<NDArray> expAvgSqs) {
-        if (!enabled || params.isEmpty() || params.size() != expAvgs.size() || params.size() != expAvgSqs.size()) {
+        return group(Kernel.ADAMW, List.of(params, expAvgs, expAvgSqs));
+    }
+
+    /**
+     * A native group of {@code kernel} over these lists (the parameters first; all float32 PyTorch arrays on one
+     * device, lists of equal length), or empty when that kernel is not in use.
+     */
+    public static Optional<TensorGroup> group(Kernel kernel, List<List<NDArray>> lists) {
+        List<NDArray> params = lists.get(0);
+        if (!enabled || params.isEmpty() || lists.stream().anyMatch(l -> l.size() != params.size())) {
             return Optional.empty();
         }
         Loaded l = loaded(params.get(0).getDevice());
-        if (l == null || l.failures.get(Kernel.ADAMW) != null) {
+        if (l == null || l.failures.get(kernel) != null) {
             return Optional.empty();
         }
-        for (List<NDArray> list : List.of(params, expAvgs, expAvgSqs)) {
+        for (List<NDArray> list : lists) {
             for (NDArray a : list) {
                 if (!(a instanceof PtNDArray) || a.getDataType() != DataType.FLOAT32) {
                     return Optional.empty();
                 }
             }
         }
-        return Optional.of(new AdamWGroup(l, params, expAvgs, expAvgSqs));
+        return Optional.of(new TensorGroup(l, kernel, lists));
     }
 
     /** The module loaded for {@code device}, loading it on first use; its failures say which kernels are off. */
@@ -402,6 +413,32 @@ public final class Kernels {
                     }
                 } catch (RuntimeException e) {
                     fail(Kernel.ADAMW, e);
+                }
+                probeEmpty(Kernel.LION, 1, 1e-4, 0.9, 0.99, 0.0);
+                probeEmpty(Kernel.SGD, 1, 1e-2, 0.9, 0.0);
+            }
+        }
+
+        /** Runs {@code k}'s method over empty lists (it compiles, runs and reports 0 tensors). */
+        private void probeEmpty(Kernel k, int stateLists, double... hp) {
+            IValue[] in = new IValue[stateLists + 2];
+            try {
+                for (int i = 0; i <= stateLists; i++) {
+                    in[i] = IValue.listFrom(new PtNDArray[0]);
+                }
+                in[stateLists + 1] = IValue.listFrom(hp);
+                try (IValue r = IValueUtils.runMethod(block, k.label, in)) {
+                    if (r.toLong() != 0) {
+                        throw new IllegalStateException(k.label + " over no tensors reported " + r.toLong());
+                    }
+                }
+            } catch (RuntimeException e) {
+                fail(k, e);
+            } finally {
+                for (IValue v : in) {
+                    if (v != null) {
+                        v.close();
+                    }
                 }
             }
         }

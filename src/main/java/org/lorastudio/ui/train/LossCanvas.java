@@ -26,7 +26,12 @@ public final class LossCanvas extends CurveCanvas {
                 new Line(points(data.validationStepsArray(), data.validationLossArray(), data.validationSize()),
                         VALIDATION, 2.0, false),
                 new Line(points(steps, data.lrArray(), n), LR, 0.8, true)),
-                log, "loss", SMOOTH, "learning rate", LR, true, "The loss appears here once training starts."));
+                log, leftTitle(data), SMOOTH, "learning rate", LR, true, "The loss appears here once training starts."));
+    }
+
+    /** The left axis' title; it names the validation line's colour once the run has one. */
+    static String leftTitle(LossSeries data) {
+        return data.validationSize() > 0 ? "loss (green: validation)" : "loss";
     }
 
     /** A view of the first {@code n} entries of the series arrays (no copy). */

@@ -43,4 +43,13 @@ class LossCanvasTest {
         assertThat(s.ema(0.0)[2]).isEqualTo(4f);
         assertThat(s.ema(0.5)[2]).isBetween(2f, 4f);
     }
+
+    @Test
+    void theAxisTitleNamesTheValidationLineOnceThereIsOne() {
+        LossSeries s = new LossSeries();
+        s.add(1, 0.5, 1e-3);
+        assertThat(LossCanvas.leftTitle(s)).isEqualTo("loss");
+        s.addValidation(1, 0.4);
+        assertThat(LossCanvas.leftTitle(s)).isEqualTo("loss (green: validation)");
+    }
 }

@@ -87,7 +87,7 @@ final class DemoMeasureCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager()) {
             long t0 = System.nanoTime();
             StableDiffusion sd = StableDiffusion.load(model, Optional.empty(), manager, DataType.FLOAT32);
-            LoraNetwork net = lora == null ? null : GenerateCommand.attachLora(sd, manager, lora);
+            LoraNetwork net = lora == null ? null : SdLoras.attach(sd, manager, lora);
             o.printf(Locale.ROOT, "loaded %s%s in %.1f s%n", model.getFileName(),
                     net == null ? "" : " with " + lora.getFileName() + " (" + net.size() + " modules)",
                     (System.nanoTime() - t0) / 1e9);

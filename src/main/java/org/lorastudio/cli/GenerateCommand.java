@@ -144,15 +144,11 @@ final class GenerateCommand implements Callable<Integer> {
                 throw new UserException("--lora " + spec + ": expected FILE or FILE:STRENGTH (e.g. style.safetensors:0.8)");
             }
         }
-        LoraNetwork net = attachLora(sd, manager, file);
+        LoraNetwork net = SdLoras.attach(sd, manager, file);
         net.setMultiplier(strength);
         o.printf("LoRA %s: %d modules at strength %s%n", file.getFileName(), net.size(), strength);
     }
 
-    /** Reads a LoRA file and attaches it to the UNet and text encoder, at strength 1. */
-    static LoraNetwork attachLora(StableDiffusion sd, NDManager manager, Path file) throws IOException {
-        return SdLoras.attach(sd, manager, file);
-    }
 
     private static float[] readLatents(Path file, int width, int height) throws IOException {
         try (SafetensorsFile f = SafetensorsFile.open(file)) {

@@ -38,6 +38,11 @@ class LlmTrainerTest {
     }
 
     static TrainingConfig config(String name) {
+        return config(name, model, data);
+    }
+
+    /** The tiny run of these tests (6 steps of batch 4, rank 8 on q/v, checkpoints at 3) on a generated model. */
+    static TrainingConfig config(String name, Path model, Path data) {
         return TrainingConfig.minimal(name, model, data).with("model_type", ModelType.LLM)
                 .with("target_modules", List.of("q_proj", "v_proj")).with("lora_rank", 8)
                 .with("lora_alpha", 16.0).with("batch_size", 4).with("max_train_steps", 6).with("save_steps", 3)

@@ -47,10 +47,7 @@ class LlmValidationLossTest {
     }
 
     private static TrainingConfig config(String name) {
-        return TrainingConfig.minimal(name, model, data).with("model_type", org.lorastudio.config.ModelType.LLM)
-                .with("target_modules", List.of("q_proj", "v_proj")).with("lora_rank", 8)
-                .with("lora_alpha", 16.0).with("batch_size", 4).with("max_train_steps", 6).with("save_steps", 3)
-                .with("learning_rate", 1e-3).with("max_seq_length", 320).with("seed", 5)
+        return LlmTrainerTest.config(name, model, data)
                 .with("validation_split", 0.25).with("validation_every_n_steps", 3);
     }
 

@@ -10,7 +10,15 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import java.awt.image.BufferedImage;
+
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.lorastudio.model.vae.AutoencoderKL;
+import org.lorastudio.runtime.NoGrad;
+import org.lorastudio.train.CropPlan;
+import org.lorastudio.train.sd.ImagePrep;
 import ai.djl.ndarray.types.DataType;
 import org.lorastudio.config.Sampler;
 import org.lorastudio.demo.DemoDatasetGenerator.Fill;
@@ -64,12 +72,20 @@ final class DemoMeasureCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "64", description = "image side in pixels (default: ${DEFAULT-VALUE})")
     int size;
 
+    @Option(names = "--vae-round-trip", description = "instead of generating: draw each prompt's scene and send it"
+            + " through the model's VAE (encode, decode), which shows how much of the shapes the latents keep, the"
+            + " most a UNet on this VAE can draw")
+    boolean vaeRoundTrip;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter o = spec.commandLine().getOut();
         if (!Files.isDirectory(model)) {
             throw new UserException("--model " + model + ": not a folder; give a diffusers model folder such as"
                     + " models/demo");
+        }
+        if (vaeRoundTrip && lora != null) {
+            throw new UserException("--vae-round-trip measures the VAE alone; leave out --lora");
         }
         if (lora != null && !Files.isRegularFile(lora)) {
             throw new UserException("--lora " + lora + ": file not found");
@@ -84,6 +100,9 @@ final class DemoMeasureCommand implements Callable<Integer> {
         // checks steps and size once, before the model loads
         new TextToImage.Request("check", "", 0, steps, Sampler.DDIM, guidance, size, size, 1);
         List<DemoMeasurement.Prompt> list = DemoMeasurement.prompts(prompts, seed);
+        if (vaeRoundTrip) {
+            return roundTrip(o, list);
+        }
         try (NDManager manager = NDManager.newBaseManager()) {
             long t0 = System.nanoTime();
             StableDiffusion sd = StableDiffusion.load(model, Optional.empty(), manager, DataType.FLOAT32);
@@ -110,6 +129,48 @@ final class DemoMeasureCommand implements Callable<Integer> {
             print(o, r, net != null);
         }
         return 0;
+    }
+
+    private int roundTrip(PrintWriter o, List<DemoMeasurement.Prompt> list) {
+        if (size % 8 != 0 || size < 8) {
+            throw new UserException("--size must be a positive multiple of 8, found " + size);
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            AutoencoderKL vae = AutoencoderKL.fromPretrained(model.resolve("vae"), manager, DataType.FLOAT32);
+            o.printf(Locale.ROOT, "%d prompts (seed %d) drawn at %dx%d and sent through %s/vae%n", prompts, seed, size,
+                    size, model.getFileName());
+            DemoMeasurement.Result drawn = DemoMeasurement.run((prompt, s, strength) ->
+                    DemoMeasurement.drawn(byText(list, prompt), s, size), list, List.of(0f), false, (d, t) -> { });
+            DemoMeasurement.Result r = DemoMeasurement.run((prompt, s, strength) -> {
+                BufferedImage img = DemoMeasurement.drawn(byText(list, prompt), s, size);
+                try (NDManager m = manager.newSubManager(); NoGrad g = NoGrad.enter()) {
+                    float[] px = ImagePrep.toTensor(img, new CropPlan(0, 0, size, size, size, size), false);
+                    NDArray x = m.create(px, new Shape(1, 3, size, size));
+                    float[] hwc = vae.decode(vae.encode(x).mode()).get(0).transpose(1, 2, 0).add(1f).div(2f)
+                            .toFloatArray();
+                    // the 8-bit rounding of generated images, so both are read alike
+                    return new TextToImage.Result(hwc, size, size, new float[0], new float[0], new long[0], false)
+                            .toImage();
+                }
+            }, list, List.of(0f), false, (done, total) -> {
+                o.printf("\rimage %d/%d", done, total);
+                o.flush();
+            });
+            o.println();
+            o.printf("%-22s %11s %14s %8s %9s%n", "", "background", "object colour", "shape", "solidity");
+            row(o, "drawn scenes", drawn.tallies().get(0));
+            row(o, "after the VAE", r.tallies().get(0));
+        }
+        return 0;
+    }
+
+    private static DemoMeasurement.Prompt byText(List<DemoMeasurement.Prompt> list, String text) {
+        return list.stream().filter(p -> p.text(Fill.SOLID).equals(text)).findFirst().orElseThrow();
+    }
+
+    private static void row(PrintWriter o, String label, DemoMeasurement.Tally t) {
+        o.printf(Locale.ROOT, "%-22s %9.1f %% %12.1f %% %6.1f %% %9.2f%n", label, t.backgroundPercent(),
+                t.objectColourPercent(), t.shapePercent(), t.meanSolidity());
     }
 
     private static void print(PrintWriter o, DemoMeasurement.Result r, boolean withLora) {

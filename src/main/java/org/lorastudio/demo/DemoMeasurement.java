@@ -179,6 +179,20 @@ public final class DemoMeasurement {
         return new Result(tallies, prompts.size(), hollower, low, high);
     }
 
+    /**
+     * The prompt drawn by the generator (solid, at a position and size from {@code seed}, in the range of the
+     * pretraining scenes): the image a perfect model would make. {@code demo measure --vae-round-trip} sends these
+     * through a VAE to show how much of the shapes its latents keep — the most a UNet on that VAE can draw.
+     */
+    public static BufferedImage drawn(Prompt p, int seed, int size) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double r = size * (0.14 + rnd.nextDouble() * 0.20);
+        double cx = r + rnd.nextDouble() * (size - 2 * r);
+        double cy = r + rnd.nextDouble() * (size - 2 * r);
+        return DemoDatasetGenerator.renderItem(p.background(), new DemoDatasetGenerator.Item(p.shape(), p.object(),
+                false), cx, cy, r, size, Fill.SOLID);
+    }
+
     static double percent(int part, int whole) {
         return whole == 0 ? 0 : 100.0 * part / whole;
     }

@@ -38,6 +38,21 @@ class DemoMeasureCommandTest {
     }
 
     @Test
+    void vaeRoundTripReadsDrawnScenesBeforeAndAfterTheShippedDemoVae() {
+        int code = run("demo", "measure", "--model", Path.of("models/demo").toString(), "--vae-round-trip",
+                "--prompts", "8");
+        assertThat(code).as(err.toString()).isZero();
+        String text = out.toString();
+        // the drawn scenes are the known answers: all right; the VAE keeps the colours (that is what it was trained
+        // for) — the shape figure after it is the demo's measured ceiling, printed, not judged
+        assertThat(text).contains("8 prompts (seed 0) drawn at 64x64 and sent through demo/vae")
+                .containsPattern("drawn scenes +100\\.0 % +100\\.0 % +100\\.0 %")
+                .containsPattern("after the VAE +(100\\.0|8\\d\\.\\d|9\\d\\.\\d) % +\\d+\\.\\d % +\\d+\\.\\d %");
+        assertThat(run("demo", "measure", "--model", "models/demo", "--vae-round-trip", "--lora", "x")).isEqualTo(1);
+        assertThat(err.toString()).contains("--vae-round-trip measures the VAE alone; leave out --lora");
+    }
+
+    @Test
     void refusesAMissingModelOrLoraInOneLine() {
         assertThat(run("demo", "measure", "--model", dir.resolve("nope").toString())).isEqualTo(1);
         assertThat(err.toString()).contains("--model").contains("not a folder").doesNotContain("Exception");

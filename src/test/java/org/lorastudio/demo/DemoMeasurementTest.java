@@ -64,6 +64,23 @@ class DemoMeasurementTest {
     }
 
     @Test
+    void drawnPromptsAreReadAsAsked() {
+        List<DemoMeasurement.Prompt> ps = DemoMeasurement.prompts(224, 5);
+        DemoMeasurement.Result r = DemoMeasurement.run((prompt, seed, strength) -> DemoMeasurement.drawn(
+                ps.stream().filter(p -> p.text(Fill.SOLID).equals(prompt)).findFirst().orElseThrow(), seed, 64),
+                ps, List.of(0f), false, (d, t) -> { });
+        DemoMeasurement.Tally t = r.tallies().get(0);
+        assertThat(t.backgroundPercent()).isEqualTo(100.0);
+        assertThat(t.objectColourPercent()).isEqualTo(100.0);
+        assertThat(t.shapePercent()).isEqualTo(100.0);
+        // seeded: the same prompt and seed draw the same image, another seed moves it
+        DemoMeasurement.Prompt p = ps.get(0);
+        assertThat(DemoMeasurement.drawn(p, 1, 64).getRGB(0, 0, 64, 64, null, 0, 64))
+                .containsExactly(DemoMeasurement.drawn(p, 1, 64).getRGB(0, 0, 64, 64, null, 0, 64))
+                .isNotEqualTo(DemoMeasurement.drawn(p, 2, 64).getRGB(0, 0, 64, 64, null, 0, 64));
+    }
+
+    @Test
     void aPainterThatIgnoresThePromptScoresLow() {
         int[] calls = {0};
         DemoMeasurement.Result r = DemoMeasurement.run((prompt, seed, strength) -> {

@@ -173,6 +173,7 @@ public final class Trainer {
             return fail(e.getMessage(), "Set device: auto or cpu in the config.");
         }
         try (NDManager manager = NDManager.newBaseManager(device);
+             org.lorastudio.runtime.Placement.Binding placement = org.lorastudio.runtime.Placement.bind(manager);
              TrainingTask task = tasks.apply(config)) {
             return train(manager, task, device);
         } catch (UserException e) {

@@ -1,0 +1,169 @@
+package org.lorastudio.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import org.junit.jupiter.api.Test;
+import org.lorastudio.nn.Conv2d;
+import org.lorastudio.nn.Linear;
+import org.lorastudio.nn.Parameter;
+import org.lorastudio.train.AdamW;
+
+/**
+ * The placement test mode can fail (issue 15 item 6): an array from a manager of its own, one of the wrong dtype and
+ * one on the CPU while the run's device is a GPU are each reported with the op, the array's facts and its manager.
+ */
+class PlacementTest {
+    @Test
+    void arraysInTheRunsTreeOfTheWeightsTypePassAndTheChecksRan() {
+        try (NDManager root = NDManager.newBaseManager(Device.cpu());
+             Placement.Session s = Placement.start(root);
+             NDManager step = root.newSubManager()) {
+            Linear linear = linear(root);
+            Conv2d conv = conv(root);
+            linear.forward(step.randomNormal(new Shape(2, 4)));
+            conv.forward(step.randomNormal(new Shape(1, 2, 5, 5)));
+            assertThat(s.violations()).isEmpty();
+            assertThat(s.checksByOp()).containsEntry("Linear", 3L).containsEntry("conv2d", 3L);
+            s.requireNone();
+        }
+    }
+
+    @Test
+    void anArrayOfAnotherBaseManagerIsReportedAsOutsideTheRunsTree() {
+        try (NDManager root = NDManager.newBaseManager(Device.cpu());
+             NDManager stray = NDManager.newBaseManager(Device.cpu());
+             Placement.Session s = Placement.start(root)) {
+            Linear linear = linear(root);
+            linear.forward(stray.randomNormal(new Shape(2, 4)));
+            conv(root).forward(stray.randomNormal(new Shape(1, 2, 5, 5)));
+
+            assertThat(s.violations()).hasSize(2);
+            assertThat(s.violations()).extracting(Placement.Violation::op).containsExactly("Linear", "conv2d");
+            assertThat(s.violations()).allSatisfy(v -> {
+                assertThat(v.input()).isZero();
+                assertThat(v.problem()).contains("outside the run's manager tree");
+                assertThat(v.manager()).contains("a base manager of its own").contains(stray.getName());
+            });
+            assertThat(s.violations().get(0).describe()).startsWith("Linear input 0 (2, 4) float32 on cpu()");
+            assertThatThrownBy(s::requireNone).hasMessageContaining("2 placement violation(s)")
+                    .hasMessageContaining("Linear input 0").hasMessageContaining("conv2d input 0 (1, 2, 5, 5)");
+        }
+    }
+
+    @Test
+    void anInputOfAnotherTypeThanTheWeightIsReportedWithBothTypes() {
+        try (NDManager root = NDManager.newBaseManager(Device.cpu());
+             Placement.Session s = Placement.start(root);
+             NDManager step = root.newSubManager()) {
+            Linear linear = linear(root);
+            NDArray x64 = step.randomNormal(new Shape(2, 4)).toType(DataType.FLOAT64, false);
+            try {
+                linear.forward(x64); // libtorch may refuse the mixed types itself; the check has spoken by then
+            } catch (RuntimeException e) {
+                assertThat(e).isNotNull();
+            }
+            assertThat(s.violations()).singleElement().satisfies(v -> {
+                assertThat(v.op()).isEqualTo("Linear");
+                assertThat(v.dtype()).isEqualTo(DataType.FLOAT64);
+                assertThat(v.problem()).isEqualTo("dtype float64, expected float32");
+            });
+        }
+    }
+
+    @Test
+    void theOptimizerReportsAParameterOutsideTheRunsTreeAndRefusesANonFloatOne() {
+        try (NDManager root = NDManager.newBaseManager(Device.cpu());
+             NDManager stray = NDManager.newBaseManager(Device.cpu());
+             Placement.Session s = Placement.start(root);
+             AdamW adamW = new AdamW(AdamW.DEFAULTS)) {
+            NDArray good = withGradient(root.randomNormal(new Shape(3)));
+            NDArray foreign = withGradient(stray.randomNormal(new Shape(2)));
+            adamW.step(new java.util.LinkedHashMap<>(Map.of("good", good)), 1e-3);
+            assertThat(s.violations()).isEmpty();
+            assertThat(s.checksByOp()).containsEntry("adamw", 4L); // param, grad, exp_avg, exp_avg_sq
+
+            try (AdamW other = new AdamW(AdamW.DEFAULTS)) {
+                other.step(Map.of("lora_up", foreign), 1e-3);
+            }
+            assertThat(s.violations()).extracting(Placement.Violation::input).containsExactly(0, 1, 2, 3);
+            assertThat(s.violations()).allSatisfy(v -> {
+                assertThat(v.op()).isEqualTo("adamw 'lora_up' (param, grad, [exp_avg, exp_avg_sq])");
+                assertThat(v.problem()).contains("outside the run's manager tree");
+            });
+
+            NDArray f64 = withGradient(root.randomNormal(new Shape(2)).toType(DataType.FLOAT64, false));
+            assertThatThrownBy(() -> adamW.step(Map.of("half", f64), 1e-3))
+                    .hasMessageContaining("parameter 'half' is float64; trainable parameters must be float32");
+        }
+    }
+
+    @Test
+    void onAGpuRunAnArrayOnTheCpuIsReportedForItsDevice() {
+        // The CPU build can make a manager for cuda:0 without touching CUDA: enough to be the run's root here.
+        try (NDManager gpuRoot = NDManager.newBaseManager(Device.gpu(0));
+             NDManager cpu = NDManager.newBaseManager(Device.cpu());
+             Placement.Session s = Placement.start(gpuRoot)) {
+            Linear linear = linear(cpu);
+            linear.forward(cpu.randomNormal(new Shape(2, 4)));
+            assertThat(s.violations()).extracting(Placement.Violation::problem)
+                    .contains("device cpu(), the run's device is gpu(0)");
+            assertThat(s.violations()).extracting(Placement.Violation::input).contains(0, 1, 2); // x, weight, bias
+        }
+    }
+
+    @Test
+    void offNothingIsCheckedAndOnlyOneSessionOpensAtATime() {
+        assertThat(Placement.checking()).isFalse();
+        try (NDManager root = NDManager.newBaseManager(Device.cpu());
+             NDManager stray = NDManager.newBaseManager(Device.cpu())) {
+            linear(root).forward(stray.randomNormal(new Shape(2, 4))); // no session: nothing to report to
+            try (Placement.Session s = Placement.start(root)) {
+                assertThat(Placement.checking()).isTrue();
+                assertThatThrownBy(Placement::start).hasMessageContaining("already open");
+                try (Placement.Binding b = Placement.bind(stray)) {
+                    linear(stray).forward(stray.randomNormal(new Shape(2, 4)));
+                }
+                assertThat(s.violations()).as("stray was the bound root").isEmpty();
+                linear(stray).forward(stray.randomNormal(new Shape(2, 4)));
+                assertThat(s.violations()).as("root is back").hasSize(3);
+            }
+            assertThat(Placement.checking()).isFalse();
+        }
+    }
+
+    private static NDArray withGradient(NDArray p) {
+        p.setRequiresGradient(true);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            gc.backward(p.mul(p).sum());
+        }
+        return p;
+    }
+
+    private static Linear linear(NDManager m) {
+        Linear l = new Linear(4, 3, true);
+        set(l.weight(), m);
+        set(l.bias(), m);
+        return l;
+    }
+
+    private static Conv2d conv(NDManager m) {
+        Conv2d c = Conv2d.k3(2, 3);
+        set(c.weight(), m);
+        set(c.bias(), m);
+        return c;
+    }
+
+    private static void set(Parameter p, NDManager m) {
+        p.set(m.randomNormal(p.shape()));
+    }
+}

@@ -160,6 +160,7 @@ public final class Placement {
         /** Distinct violations by op, input, problem and the array's facts (not its manager: one per step). */
         private final Map<String, Violation> violations = new LinkedHashMap<>();
         private final Map<String, Long> seen = new LinkedHashMap<>();
+        private long rootChecks;
 
         private Session(NDManager root) {
             this.root = root;
@@ -168,6 +169,14 @@ public final class Placement {
         /** How many inputs each op had checked (a test asserts the seams were reached). */
         public synchronized Map<String, Long> checksByOp() {
             return new TreeMap<>(checks);
+        }
+
+        /**
+         * How many inputs were checked against a bound root (tree and device; the rest only for type): a training
+         * test asserts this is not 0, so that "no violations" cannot come from a root that was never bound.
+         */
+        public synchronized long rootChecks() {
+            return rootChecks;
         }
 
         /** The distinct violations in the order first seen. */
@@ -222,6 +231,7 @@ public final class Placement {
             if (r == null) {
                 return;
             }
+            countRoot();
             if (!a.getDevice().equals(r.getDevice())) {
                 add(op, input, a, "device " + a.getDevice() + ", the run's device is " + r.getDevice(),
                         describe(a.getManager()));
@@ -246,6 +256,10 @@ public final class Placement {
                 add(op, 0, a, "constant on " + a.getDevice() + ", the run's device is " + r.getDevice(),
                         describe(a.getManager()));
             }
+        }
+
+        private synchronized void countRoot() {
+            rootChecks++;
         }
 
         private synchronized void count(String op) {

@@ -31,9 +31,13 @@ class PlacementTest {
             Linear linear = linear(root);
             Conv2d conv = conv(root);
             linear.forward(step.randomNormal(new Shape(2, 4)));
-            conv.forward(step.randomNormal(new Shape(1, 2, 5, 5)));
+            NDArray leaf = step.randomNormal(new Shape(1, 2, 5, 5));
+            leaf.setRequiresGradient(true); // 3 output channels and an input with a gradient: the oneDNN pad path
+            conv.forward(leaf);
             assertThat(s.violations()).isEmpty();
-            assertThat(s.checksByOp()).containsEntry("Linear", 3L).containsEntry("conv2d", 3L);
+            assertThat(s.checksByOp()).containsEntry("Linear", 3L).containsEntry("conv2d", 3L)
+                    .containsEntry("conv2d_pad", 2L);
+            assertThat(s.rootChecks()).isEqualTo(8);
             s.requireNone();
         }
     }

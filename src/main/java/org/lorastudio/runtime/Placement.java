@@ -36,9 +36,20 @@ import ai.djl.ndarray.types.Shape;
  * its own. Violations are collected (each distinct one once, with a count) so a test can list them all.
  */
 public final class Placement {
+    /**
+     * System property ({@code -Dlorastudio.checkPlacement=true}) that makes every training run check itself and log
+     * the outcome ({@link #startIfRequested}), so that a CLI run on a real config can be checked on the CPU too.
+     */
+    public static final String PROPERTY = "lorastudio.checkPlacement";
+
     private static volatile Session active;
 
     private Placement() {
+    }
+
+    /** A session for one training run when {@link #PROPERTY} is set and none is open yet; otherwise null. */
+    public static Session startIfRequested() {
+        return Boolean.getBoolean(PROPERTY) && active == null ? start() : null;
     }
 
     /** Opens a session whose root is bound later by the trainer ({@link #bind}); dtype checks run from now on. */
@@ -192,6 +203,15 @@ public final class Placement {
             return b.toString();
         }
 
+        /** One log line: how much was checked at which seams, and the violations (each on its own line) if any. */
+        public synchronized String summary() {
+            long inputs = checks.values().stream().mapToLong(Long::longValue).sum();
+            String head = "Placement check: " + inputs + " op inputs checked (" + rootChecks + " against the run's"
+                    + " manager) at " + checks.keySet();
+            return violations.isEmpty() ? head + "; no violations"
+                    : head + "; " + violations.size() + " violation(s) a GPU run would stop at:\n" + report();
+        }
+
         /** Throws, listing every violation, unless there were none. */
         public void requireNone() {
             String r = report();
@@ -235,6 +255,11 @@ public final class Placement {
             if (!a.getDevice().equals(r.getDevice())) {
                 add(op, input, a, "device " + a.getDevice() + ", the run's device is " + r.getDevice(),
                         describe(a.getManager()));
+            }
+            // toDevice keeps the source's manager: a copy moved off the manager's device shows up here
+            if (!a.getManager().getDevice().equals(a.getDevice())) {
+                add(op, input, a, "on " + a.getDevice() + " but its manager is on " + a.getManager().getDevice()
+                        + " (what DJL derives from it, such as scalars, lands there)", describe(a.getManager()));
             }
             if (!under(a.getManager(), r)) {
                 add(op, input, a, "outside the run's manager tree (made by a manager of its own: on a GPU machine it"

@@ -122,6 +122,12 @@ class PlacementTest {
             assertThat(s.violations()).extracting(Placement.Violation::problem)
                     .contains("device cpu(), the run's device is gpu(0)");
             assertThat(s.violations()).extracting(Placement.Violation::input).contains(0, 1, 2); // x, weight, bias
+
+            // in the run's tree (DJL makes a CPU sub-manager of the root for it), but on the CPU all the same
+            NDArray explicitCpu = gpuRoot.zeros(new Shape(2, 4), DataType.FLOAT32, Device.cpu());
+            Placement.inputs("probe", DataType.FLOAT32, explicitCpu);
+            assertThat(s.violations()).filteredOn(v -> v.op().equals("probe")).extracting(Placement.Violation::problem)
+                    .containsExactly("device cpu(), the run's device is gpu(0)");
         }
     }
 

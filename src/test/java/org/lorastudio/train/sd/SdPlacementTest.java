@@ -41,12 +41,27 @@ class SdPlacementTest {
     }
 
     @Test
-    void gradientCheckpointingVPredictionAndLionHaveNoMisplacedArray() throws Exception {
+    void withThePropertySetARunChecksItselfAndLogsTheOutcome() throws Exception {
+        // also: gradient checkpointing, v-prediction, Lion and latents encoded per step
         TrainingConfig config = base("checkpointed").with("gradient_checkpointing", true)
                 .with("prediction_type", org.lorastudio.config.PredictionType.V_PREDICTION)
                 .with("optimizer", org.lorastudio.config.Optimizer.LION).with("cache_latents", false);
-        Placement.Session s = run(config);
-        assertThat(s.checksByOp()).containsKeys("velocity", "lion");
+        Trainer trainer = Trainer.start(config, workspace, Optional.empty());
+        List<String> logs = new java.util.ArrayList<>();
+        trainer.addListener(e -> {
+            if (e instanceof TrainingEvent.Log l) {
+                logs.add(l.message());
+            }
+        });
+        System.setProperty(Placement.PROPERTY, "true");
+        try {
+            assertThat(trainer.run()).isEqualTo(RunStatus.COMPLETED);
+        } finally {
+            System.clearProperty(Placement.PROPERTY);
+        }
+        assertThat(Placement.checking()).as("the run's session is closed").isFalse();
+        assertThat(logs).filteredOn(l -> l.startsWith("Placement check: ")).singleElement().satisfies(l -> assertThat(l)
+                .endsWith("; no violations").contains("velocity", "lion", "conv2d", "attention", "LoRA"));
     }
 
     private TrainingConfig base(String name) throws Exception {

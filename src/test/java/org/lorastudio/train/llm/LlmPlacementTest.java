@@ -13,19 +13,21 @@ import org.lorastudio.demo.DemoLlmGenerator;
 import org.lorastudio.run.RunStatus;
 import org.lorastudio.runtime.Placement;
 import org.lorastudio.train.Trainer;
+import org.lorastudio.train.TrainerTestAccess;
 import org.lorastudio.train.TrainingEvent;
 
 /**
  * GPU readiness on the CPU (issue 15 item 6) for the language-model path: a LLaMA LoRA run with the placement check
  * on has every op input in the run's manager tree, on its device and of the op's type. The model is the demo's
- * generated LLaMA (llama-tiny-a has no tokenizer to train with); it is the same LlamaForCausalLM code.
+ * generated LLaMA (llama-tiny-a has no tokenizer to train with); it is the same LlamaForCausalLM code. The run
+ * stops after step 1 and resumes from its checkpoint, so restored weights and optimizer state are checked too.
  */
 class LlmPlacementTest {
     @TempDir
     Path workspace;
 
     @Test
-    void aLanguageModelLoraRunHasNoMisplacedArray() throws Exception {
+    void aLanguageModelLoraRunAndItsResumeHaveNoMisplacedArray() throws Exception {
         Path model = workspace.resolve("model");
         Path data = workspace.resolve("data.json");
         DemoLlmGenerator.generate(model, data, 7);
@@ -42,8 +44,12 @@ class LlmPlacementTest {
                 failure.append(f.reason());
             }
         });
+        TrainerTestAccess.stopAfter(trainer, 1);
         try (Placement.Session s = Placement.start()) {
-            assertThat(trainer.run()).as(failure.toString()).isEqualTo(RunStatus.COMPLETED);
+            assertThat(trainer.run()).as(failure.toString()).isEqualTo(RunStatus.STOPPED);
+            // the resumed run reads the LoRA weights and the optimizer state back from the checkpoint
+            Trainer resumed = Trainer.resume(trainer.runFolder().dir());
+            assertThat(resumed.run()).isEqualTo(RunStatus.COMPLETED);
             assertThat(s.report()).as("placement violations").isEmpty();
             assertThat(s.rootChecks()).as("checks against the run's manager").isGreaterThan(1000);
             assertThat(s.checksByOp()).containsKeys("Embedding", "Embedding_ids", "Llama_inputs", "RMSNorm", "RoPE",

@@ -154,11 +154,14 @@ public final class Placement {
         }
     }
 
-    /** One distinct problem: the op, which input, what is wrong, and the array's facts. */
+    /** One distinct problem: the op, which input, what is wrong, and the array's facts (null once it was closed). */
     public record Violation(String op, int input, String problem, Shape shape, DataType dtype, Device device,
                             String manager) {
         /** One line: {@code Linear input 0 (2, 8) float64 on cpu(): dtype float64, expected float32; manager …}. */
         public String describe() {
+            if (shape == null) { // closed: its facts are gone
+                return op + " input " + input + ": " + problem + "; its manager: " + manager;
+            }
             return op + " input " + input + " " + shape + " " + dtype + " on " + device + ": " + problem
                     + "; its manager: " + manager;
         }
@@ -240,8 +243,8 @@ public final class Placement {
                 return;
             }
             count(op);
-            if (a.isReleased()) {
-                add(op, input, a, "the array was already closed", "-");
+            if (a.isReleased()) { // its shape, type and device would be native calls on a freed handle
+                addClosed(op, input, a);
                 return;
             }
             if (expected != null && a.getDataType() != expected) {
@@ -270,7 +273,7 @@ public final class Placement {
         void checkConstant(String op, NDArray a, DataType expected) {
             count(op);
             if (a.isReleased()) {
-                add(op, 0, a, "the constant was already closed", "-");
+                addClosed(op, 0, a);
                 return;
             }
             if (a.getDataType() != expected) {
@@ -291,8 +294,19 @@ public final class Placement {
             checks.merge(opKey(op), 1L, Long::sum);
         }
 
-        private synchronized void add(String op, int input, NDArray a, String problem, String manager) {
-            Violation v = new Violation(op, input, problem, a.getShape(), a.getDataType(), a.getDevice(), manager);
+        private void add(String op, int input, NDArray a, String problem, String manager) {
+            record(new Violation(op, input, problem, a.getShape(), a.getDataType(), a.getDevice(), manager));
+        }
+
+        private void addClosed(String op, int input, NDArray a) {
+            record(new Violation(op, input, "the array was already closed", null, null, null,
+                    describe(a.getManager())));
+        }
+
+        private synchronized void record(Violation v) {
+            String op = v.op();
+            int input = v.input();
+            String problem = v.problem();
             String key = op + "|" + input + "|" + problem + "|" + v.shape() + "|" + v.dtype() + "|" + v.device();
             violations.putIfAbsent(key, v);
             seen.merge(key, 1L, Long::sum);
@@ -309,10 +323,8 @@ public final class Placement {
                 chain.add(x.getParentManager() == null ? "the engine's system manager"
                         : "'" + x.getName() + "' on " + x.getDevice());
             }
-            String path = String.join(" < ", chain);
-            boolean base = chain.size() >= 2 && chain.get(chain.size() - 1).equals("the engine's system manager")
-                    && chain.size() == 2;
-            return path + (base ? " (a base manager of its own: NDManager.newBaseManager)" : "");
+            boolean base = m != r && m.getParentManager() != null && m.getParentManager().getParentManager() == null;
+            return String.join(" < ", chain) + (base ? " (a base manager of its own: NDManager.newBaseManager)" : "");
         }
     }
 

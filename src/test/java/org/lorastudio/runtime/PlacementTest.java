@@ -85,6 +85,18 @@ class PlacementTest {
     }
 
     @Test
+    void aClosedArrayIsReportedWithoutTouchingItsFreedMemory() {
+        try (NDManager root = NDManager.newBaseManager(Device.cpu());
+             Placement.Session s = Placement.start(root)) {
+            NDArray gone = root.randomNormal(new Shape(2, 4));
+            gone.close();
+            Placement.inputs("probe", DataType.FLOAT32, gone);
+            assertThat(s.violations()).singleElement().satisfies(v -> assertThat(v.describe())
+                    .isEqualTo("probe input 0: the array was already closed; its manager: the run's manager"));
+        }
+    }
+
+    @Test
     void theOptimizerReportsAParameterOutsideTheRunsTreeAndRefusesANonFloatOne() {
         try (NDManager root = NDManager.newBaseManager(Device.cpu());
              NDManager stray = NDManager.newBaseManager(Device.cpu());

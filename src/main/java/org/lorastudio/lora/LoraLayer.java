@@ -95,7 +95,7 @@ public final class LoraLayer implements Adapter {
         if (training && dropout > 0) {
             NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape(), x.getDataType(), x.getDevice())
                     .gte(dropout).toType(x.getDataType(), false);
-            org.lorastudio.runtime.Placement.inputs("LoRA_dropout", x.getDataType(), x, keep);
+            org.lorastudio.runtime.Placement.alike("LoRA_dropout", x, keep);
             in = org.lorastudio.nn.Functional.divScalar(x.mul(keep), 1f - dropout); // inverted dropout, as torch
         }
         NDArray d = down.getDataType() == in.getDataType() ? down : down.toType(in.getDataType(), false);

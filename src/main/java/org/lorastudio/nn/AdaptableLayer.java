@@ -33,7 +33,7 @@ public abstract class AdaptableLayer extends Module {
         NDArray y = baseOutput;
         for (Adapter a : adapters) {
             NDArray delta = a.delta(input);
-            org.lorastudio.runtime.Placement.inputs("adapter_sum", y.getDataType(), y, delta);
+            org.lorastudio.runtime.Placement.alike("adapter_sum", y, delta);
             y = y.add(delta);
         }
         return y;

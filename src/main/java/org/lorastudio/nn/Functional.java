@@ -151,7 +151,7 @@ public final class Functional {
      * @return (B, h, Tq, d)
      */
     public static NDArray scaledDotProduct(NDArray qh, NDArray kh, NDArray vh, NDArray mask) {
-        org.lorastudio.runtime.Placement.inputs("attention", qh.getDataType(), qh, kh, vh, mask);
+        org.lorastudio.runtime.Placement.alike("attention", qh, kh, vh, mask);
         Optional<NDArray> fused = Kernels.attention(qh, kh, vh, mask);
         if (fused.isPresent()) {
             return fused.get();

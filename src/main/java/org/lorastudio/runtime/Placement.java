@@ -144,6 +144,47 @@ public final class Placement {
     }
 
     /**
+     * Checks the inputs of an op without weights, which computes in its first input's type: all must be in the run's
+     * tree, on its device and of {@code a}'s type. (The type is read only while checking: asking a fresh array for
+     * it is a native call.)
+     */
+    public static void alike(String op, NDArray a, NDArray b) {
+        Session s = active;
+        if (s != null) {
+            DataType t = typeOf(a);
+            s.check(op, 0, a, t);
+            s.check(op, 1, b, t);
+        }
+    }
+
+    /** {@link #alike(String, NDArray, NDArray)} for three inputs. */
+    public static void alike(String op, NDArray a, NDArray b, NDArray c) {
+        Session s = active;
+        if (s != null) {
+            DataType t = typeOf(a);
+            s.check(op, 0, a, t);
+            s.check(op, 1, b, t);
+            s.check(op, 2, c, t);
+        }
+    }
+
+    /** {@link #alike(String, NDArray, NDArray)} for four inputs. */
+    public static void alike(String op, NDArray a, NDArray b, NDArray c, NDArray d) {
+        Session s = active;
+        if (s != null) {
+            DataType t = typeOf(a);
+            s.check(op, 0, a, t);
+            s.check(op, 1, b, t);
+            s.check(op, 2, c, t);
+            s.check(op, 3, d, t);
+        }
+    }
+
+    private static DataType typeOf(NDArray a) {
+        return a == null || a.isReleased() ? null : a.getDataType();
+    }
+
+    /**
      * Checks a process-wide constant made per device on purpose (outside any run's tree): only that it is on the
      * run's device, has type {@code expected} and is open.
      */

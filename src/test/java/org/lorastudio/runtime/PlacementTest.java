@@ -81,6 +81,21 @@ class PlacementTest {
                 assertThat(v.dtype()).isEqualTo(DataType.FLOAT64);
                 assertThat(v.problem()).isEqualTo("dtype float64, expected float32");
             });
+
+            // an op without weights computes in its first input's type: attention's q here. The plain path (a kernel
+            // that fails is switched off for the whole process, which other tests would then see)
+            NDArray q = step.randomNormal(new Shape(1, 2, 3, 4));
+            boolean kernels = org.lorastudio.nn.kernels.Kernels.setEnabled(false);
+            try {
+                org.lorastudio.nn.Functional.scaledDotProduct(q, x64.reshape(1, 2, 1, 4), q, null);
+            } catch (RuntimeException e) {
+                assertThat(e).isNotNull();
+            } finally {
+                org.lorastudio.nn.kernels.Kernels.setEnabled(kernels);
+            }
+            assertThat(s.violations()).filteredOn(v -> v.op().equals("attention")).singleElement()
+                    .satisfies(v -> assertThat(v.describe()).startsWith(
+                            "attention input 1 (1, 2, 1, 4) float64 on cpu(): dtype float64, expected float32"));
         }
     }
 

@@ -53,7 +53,7 @@ class LlmPlacementTest {
             assertThat(s.report()).as("placement violations").isEmpty();
             assertThat(s.rootChecks()).as("checks against the run's manager").isGreaterThan(1000);
             assertThat(s.checksByOp()).containsKeys("Embedding", "Embedding_ids", "Llama_inputs", "RMSNorm", "RoPE",
-                    "Linear", "LoRA", "LoRA_dropout", "adapter_sum", "attention", "loss", "loss_labels", "adamw");
+                    "Linear", "LoRA", "LoRA_dropout", "adapter_sum", "attention", "loss_logits_labels", "adamw");
         }
     }
 }

@@ -18,20 +18,21 @@ import ai.djl.ndarray.types.Shape;
  * noise and loss, the optimizer step) reports each input that
  * <ul>
  *   <li>does not belong to the run's manager tree (its manager, walked up through {@code getParentManager()}, never
- *       reaches the manager the trainer created): an array made from {@code NDManager.newBaseManager()}, a
- *       {@code Device.cpu()} manager or a static cache sits on the CPU on a GPU machine, and libtorch stops the
- *       first CUDA run with "Expected all tensors to be on the same device". On the CPU the manager is the proxy
- *       that can fail;</li>
- *   <li>is on another device than that manager;</li>
+ *       reaches the manager the trainer created): an array made by a {@code Device.cpu()} manager or kept in a
+ *       static cache sits on the CPU on a GPU machine, and libtorch stops the first CUDA run with "Expected all
+ *       tensors to be on the same device"; one from an {@code NDManager.newBaseManager()} of its own is, at best,
+ *       not freed with the run. On the CPU the manager is the proxy that can fail;</li>
+ *   <li>is on another device than that manager, or than its own manager (DJL derives scalars on the latter);</li>
  *   <li>has another dtype than the op computes in. Each call site names the expected type from its own weights
  *       (a Linear's input must have the weight's type), not from a global constant, so fp16 base layers with fp32
  *       LoRA side-cars check themselves;</li>
  *   <li>was already closed.</li>
  * </ul>
  * Process-wide constants that are made per device on purpose (the cached scalars of {@code Functional}) are checked
- * with {@link #constant}: device only.
+ * with {@link #constant}: device and type only. Ops without weights use {@link #alike}: their first input's type.
  *
- * <p>Off (no session open), each check is one read of a volatile field. Only tests open sessions; a user never needs
+ * <p>Off (no session open), each check is one read of a volatile field (call sites pass arrays they hold and types
+ * that arrays cache; nothing is allocated). Only tests open sessions; a user never needs
  * this mode. The trainer {@link #bind binds} the manager it creates; a unit test can {@link #start(NDManager)} with
  * its own. Violations are collected (each distinct one once, with a count) so a test can list them all.
  */

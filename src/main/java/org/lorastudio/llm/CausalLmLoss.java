@@ -46,6 +46,7 @@ public final class CausalLmLoss {
      * @param labels (B, T) int64
      */
     private static NDArray[] sumAndCount(NDArray logits, NDArray labels) {
+        org.lorastudio.runtime.Placement.inputs("loss_logits_labels", null, logits, labels);
         long v = logits.getShape().get(2);
         NDArray shifted = logits.get(new NDIndex(":, :-1, :")); // (B, T, V) -> (B, T-1, V)
         if (shifted.getDataType() != DataType.FLOAT32) {

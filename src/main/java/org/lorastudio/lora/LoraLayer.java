@@ -95,10 +95,12 @@ public final class LoraLayer implements Adapter {
         if (training && dropout > 0) {
             NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape(), x.getDataType(), x.getDevice())
                     .gte(dropout).toType(x.getDataType(), false);
+            org.lorastudio.runtime.Placement.alike("LoRA_dropout", x, keep);
             in = org.lorastudio.nn.Functional.divScalar(x.mul(keep), 1f - dropout); // inverted dropout, as torch
         }
         NDArray d = down.getDataType() == in.getDataType() ? down : down.toType(in.getDataType(), false);
         NDArray u = up.getDataType() == in.getDataType() ? up : up.toType(in.getDataType(), false);
+        org.lorastudio.runtime.Placement.inputs("LoRA", d.getDataType(), in, d, u);
         NDArray h;
         if (target instanceof Linear) {
             h = ai.djl.nn.core.Linear.linear(in, d).singletonOrThrow();

@@ -32,7 +32,9 @@ public abstract class AdaptableLayer extends Module {
     protected final NDArray withAdapters(NDArray input, NDArray baseOutput) {
         NDArray y = baseOutput;
         for (Adapter a : adapters) {
-            y = y.add(a.delta(input));
+            NDArray delta = a.delta(input);
+            org.lorastudio.runtime.Placement.alike("adapter_sum", y, delta);
+            y = y.add(delta);
         }
         return y;
     }

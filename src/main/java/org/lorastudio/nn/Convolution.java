@@ -33,6 +33,7 @@ public final class Convolution {
 
     /** torch {@code F.conv2d} with square stride and padding, no dilation, one group. */
     public static NDArray conv2d(NDArray x, NDArray weight, NDArray bias, int stride, int padding) {
+        org.lorastudio.runtime.Placement.inputs("conv2d", weight.getDataType(), x, weight, bias);
         long out = weight.getShape().get(0);
         long kernel = weight.getShape().get(2);
         // Only backward-data is wrong, and it runs only when x needs a gradient: inference (generation, sampling,
@@ -43,10 +44,12 @@ public final class Convolution {
         long padded = (out + BLOCK - 1) / BLOCK * BLOCK;
         // The zero channels belong to the step (x's manager), never to the model's long-lived manager.
         Shape extra = new Shape(padded - out, weight.getShape().get(1), kernel, weight.getShape().get(3));
-        NDArray w = NDArrays.concat(new NDList(weight, x.getManager().zeros(extra, weight.getDataType(),
-                weight.getDevice())), 0); // (out, in, k, k) -> (padded, in, k, k)
-        NDArray b = bias == null ? null : NDArrays.concat(new NDList(bias, x.getManager().zeros(
-                new Shape(padded - out), bias.getDataType(), bias.getDevice())), 0);
+        NDArray zw = x.getManager().zeros(extra, weight.getDataType(), weight.getDevice());
+        NDArray zb = bias == null ? null : x.getManager().zeros(new Shape(padded - out), bias.getDataType(),
+                bias.getDevice());
+        org.lorastudio.runtime.Placement.inputs("conv2d_pad", weight.getDataType(), zw, zb);
+        NDArray w = NDArrays.concat(new NDList(weight, zw), 0); // (out, in, k, k) -> (padded, in, k, k)
+        NDArray b = bias == null ? null : NDArrays.concat(new NDList(bias, zb), 0);
         return raw(x, w, b, stride, padding).get(new NDIndex(":, :{}", out)); // (B, padded, H, W) -> (B, out, H, W)
     }
 

@@ -13,6 +13,8 @@ public final class Embedding extends Module {
     }
 
     public NDArray forward(NDArray ids) {
+        org.lorastudio.runtime.Placement.inputs("Embedding_ids", null, ids);
+        org.lorastudio.runtime.Placement.inputs("Embedding", weight.array().getDataType(), weight.array());
         NDArray idx = ids.getDataType() == DataType.INT64 ? ids : ids.toType(DataType.INT64, false);
         return ai.djl.nn.core.Embedding.embedding(idx, weight.array(), SparseFormat.DENSE).singletonOrThrow();
     }

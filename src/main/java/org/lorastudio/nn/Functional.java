@@ -47,16 +47,19 @@ public final class Functional {
         ScalarKey key = new ScalarKey(Float.floatToIntBits(s), x.getDataType(), x.getDevice());
         NDArray cached = SCALARS.get(key);
         if (cached != null) {
+            org.lorastudio.runtime.Placement.constant("scalar", x.getDataType(), cached);
             return cached;
         }
         if (SCALARS.size() >= MAX_SCALARS) {
             return freshScalar(x.getManager(), x.getDataType(), s);
         }
-        return SCALARS.computeIfAbsent(key, k -> {
+        NDArray made = SCALARS.computeIfAbsent(key, k -> {
             NDArray c = freshScalar(constants(k.device()), k.type(), s);
             NDScope.unregister(c); // a caller's scope must not close a shared constant
             return c;
         });
+        org.lorastudio.runtime.Placement.constant("scalar", x.getDataType(), made);
+        return made;
     }
 
     private static NDArray freshScalar(NDManager manager, DataType type, float s) {
@@ -148,6 +151,7 @@ public final class Functional {
      * @return (B, h, Tq, d)
      */
     public static NDArray scaledDotProduct(NDArray qh, NDArray kh, NDArray vh, NDArray mask) {
+        org.lorastudio.runtime.Placement.alike("attention", qh, kh, vh, mask);
         Optional<NDArray> fused = Kernels.attention(qh, kh, vh, mask);
         if (fused.isPresent()) {
             return fused.get();

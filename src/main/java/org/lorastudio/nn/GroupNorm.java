@@ -37,6 +37,8 @@ public final class GroupNorm extends Module {
     }
 
     public NDArray forward(NDArray x) {
+        org.lorastudio.runtime.Placement.inputs("GroupNorm", weight.array().getDataType(), x, weight.array(),
+                bias.array());
         Shape s = x.getShape();
         long n = s.get(0);
         long rest = s.size() / n / groups;
@@ -44,6 +46,8 @@ public final class GroupNorm extends Module {
         NDArray[] ones = unit(x, rest);
         NDArray normed = LayerNorm.layerNorm(grouped, new Shape(rest), ones[0], ones[1], eps).singletonOrThrow();
         NDArray[] affine = affine(s.dimension());
+        org.lorastudio.runtime.Placement.inputs("GroupNorm_cached", x.getDataType(), ones[0], ones[1], affine[0],
+                affine[1]);
         return normed.reshape(s).mul(affine[0]).add(affine[1]);
     }
 

@@ -18,6 +18,8 @@ public final class LayerNorm extends Module {
     }
 
     public NDArray forward(NDArray x) {
+        org.lorastudio.runtime.Placement.inputs("LayerNorm", weight.array().getDataType(), x, weight.array(),
+                bias.array());
         return ai.djl.nn.norm.LayerNorm.layerNorm(x, new Shape(dim), weight.array(), bias.array(), eps)
                 .singletonOrThrow();
     }

@@ -17,6 +17,8 @@ public final class Linear extends AdaptableLayer {
     }
 
     public NDArray forward(NDArray x) {
+        org.lorastudio.runtime.Placement.inputs("Linear", weight.array().getDataType(), x, weight.array(),
+                bias == null ? null : bias.array());
         NDArray y = bias == null
                 ? ai.djl.nn.core.Linear.linear(x, weight.array()).singletonOrThrow()
                 : ai.djl.nn.core.Linear.linear(x, weight.array(), bias.array()).singletonOrThrow();

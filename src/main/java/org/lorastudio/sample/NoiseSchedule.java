@@ -123,6 +123,7 @@ public final class NoiseSchedule {
         checkBatch(x0, noise, timesteps);
         NDArray a = perSample(x0, timesteps, this::sqrtAlphaCumprod);
         NDArray b = perSample(x0, timesteps, this::sqrtOneMinusAlphaCumprod);
+        org.lorastudio.runtime.Placement.alike("addNoise", x0, noise, a, b);
         return x0.mul(a).add(noise.mul(b));
     }
 
@@ -138,6 +139,7 @@ public final class NoiseSchedule {
         checkBatch(x0, noise, timesteps);
         NDArray a = perSample(x0, timesteps, this::sqrtAlphaCumprod);
         NDArray b = perSample(x0, timesteps, this::sqrtOneMinusAlphaCumprod);
+        org.lorastudio.runtime.Placement.alike("velocity", x0, noise, a, b);
         return noise.mul(a).sub(x0.mul(b));
     }
 

@@ -15,11 +15,13 @@ public final class Losses {
 
     /** {@code F.mse_loss(pred, target, reduction="mean")}: mean over every element, a 0-dim float32 array. */
     public static NDArray mse(NDArray pred, NDArray target) {
+        org.lorastudio.runtime.Placement.alike("loss", pred, target);
         return pred.toType(DataType.FLOAT32, false).sub(target.toType(DataType.FLOAT32, false)).square().mean();
     }
 
     /** Squared error averaged over every axis but the first: shape (B) from (B, C, H, W). */
     public static NDArray perSampleMse(NDArray pred, NDArray target) {
+        org.lorastudio.runtime.Placement.alike("loss", pred, target);
         NDArray se = pred.toType(DataType.FLOAT32, false).sub(target.toType(DataType.FLOAT32, false)).square();
         if (se.getShape().dimension() < 2) {
             return se;
@@ -62,6 +64,7 @@ public final class Losses {
         }
         NDArray weights = perSample.getManager().create(minSnrWeights(snr, gamma, type)).toDevice(
                 perSample.getDevice(), false);
+        org.lorastudio.runtime.Placement.alike("loss_min_snr", perSample, weights);
         return perSample.mul(weights).mean();
     }
 
@@ -80,6 +83,7 @@ public final class Losses {
         }
         NDArray perChannel = noise.getManager().randomNormal(0, 1, new Shape(s.get(0), s.get(1), 1, 1),
                 noise.getDataType(), noise.getDevice());
+        org.lorastudio.runtime.Placement.alike("noise_offset", noise, perChannel);
         return noise.add(perChannel.muli(offset));
     }
 }

@@ -117,6 +117,9 @@ abstract class StatefulOptimizer implements Optimizer {
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
                 arrays.add(e.getValue());
                 groupSlots.add(slotsFor(e.getKey(), e.getValue()));
+                if (org.lorastudio.runtime.Placement.checking()) {
+                    checkPlacement(e.getKey(), e.getValue(), groupSlots.get(groupSlots.size() - 1));
+                }
             }
             if (!updateAll(arrays, groupSlots, lr, t)) {
                 for (int i = 0; i < arrays.size(); i++) {
@@ -130,6 +133,18 @@ abstract class StatefulOptimizer implements Optimizer {
         }
         step = t;
         pending = Map.of();
+    }
+
+    /** The placement test mode (runtime.Placement): parameter, gradient and state share device and the param's type. */
+    private void checkPlacement(String key, NDArray param, Map<String, NDArray> paramSlots) {
+        try (NDArray grad = param.getGradient()) { // a handle of its own, closed without touching the values
+            List<NDArray> arrays = new ArrayList<>();
+            arrays.add(param);
+            arrays.add(grad);
+            arrays.addAll(paramSlots.values());
+            org.lorastudio.runtime.Placement.inputs(name() + " '" + key + "' (param, grad, " + paramSlots.keySet()
+                    + ")", param.getDataType(), arrays);
+        }
     }
 
     private void checkRestoredKeys(Map<String, NDArray> params) {

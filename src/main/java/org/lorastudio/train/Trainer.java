@@ -172,9 +172,19 @@ public final class Trainer {
         } catch (UserException e) {
             return fail(e.getMessage(), "Set device: auto or cpu in the config.");
         }
-        try (NDManager manager = NDManager.newBaseManager(device);
+        try (org.lorastudio.runtime.Placement.Session check = org.lorastudio.runtime.Placement.startIfRequested();
+             NDManager manager = NDManager.newBaseManager(device);
+             org.lorastudio.runtime.Placement.Binding placement = org.lorastudio.runtime.Placement.bind(manager);
              TrainingTask task = tasks.apply(config)) {
-            return train(manager, task, device);
+            RunStatus status = train(manager, task, device);
+            if (check != null) { // the test mode asked for by -Dlorastudio.checkPlacement=true
+                String summary = check.summary();
+                if (!check.violations().isEmpty()) {
+                    LOG.warn(summary);
+                }
+                emit(new TrainingEvent.Log(summary));
+            }
+            return status;
         } catch (UserException e) {
             return fail(e.getMessage(), advice(e.getMessage()));
         } catch (EngineException | OutOfMemoryError e) {

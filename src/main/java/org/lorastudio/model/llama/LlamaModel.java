@@ -57,6 +57,7 @@ public final class LlamaModel extends Module {
         NDArray h = embedTokens.forward(inputIds); // (B, T) -> (B, T, H)
         LlamaRotaryEmbedding.Tables rope = rotary.tables(m, past, t, h.getDataType());
         NDArray mask = causalMask(m, past, t); // (1, 1, T, S)
+        org.lorastudio.runtime.Placement.inputs("Llama_inputs", null, inputIds, attentionMask, mask);
         if (attentionMask != null) {
             long total = attentionMask.getShape().get(1);
             if (total != past + t) {

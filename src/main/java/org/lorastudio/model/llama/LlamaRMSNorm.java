@@ -27,6 +27,7 @@ public final class LlamaRMSNorm extends Module {
         if (type != DataType.FLOAT32) {
             normed = normed.toType(type, false);
         }
+        org.lorastudio.runtime.Placement.inputs("RMSNorm", weight.array().getDataType(), normed, weight.array());
         return normed.mul(weight.array());
     }
 }

@@ -93,6 +93,7 @@ public final class LlamaRotaryEmbedding {
     public record Tables(NDArray cos, NDArray sin) {
         /** (B, h, T, d) → (B, h, T, d) rotated. */
         public NDArray apply(NDArray x) {
+            org.lorastudio.runtime.Placement.alike("RoPE", x, cos, sin);
             return x.mul(cos).add(rotateHalf(x).mul(sin));
         }
     }

@@ -38,6 +38,7 @@ public final class Timesteps extends Module {
         // same operation order as diffusers: (−ln(max_period) · arange) / (half − shift), then exp
         NDArray exponent = timesteps.getManager().arange(0f, half, 1f, DataType.FLOAT32, timesteps.getDevice())
                 .mul((float) -Math.log(MAX_PERIOD)).div(half - downscaleFreqShift);
+        org.lorastudio.runtime.Placement.inputs("Timesteps", DataType.FLOAT32, t, exponent);
         NDArray freqs = exponent.exp().reshape(1, half); // (half,) -> (1, half)
         NDArray args = t.mul(freqs); // (B, 1) * (1, half) -> (B, half)
         NDList parts = flipSinToCos ? new NDList(args.cos(), args.sin()) : new NDList(args.sin(), args.cos());

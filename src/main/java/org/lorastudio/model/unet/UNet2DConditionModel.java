@@ -99,6 +99,7 @@ public final class UNet2DConditionModel extends Module {
      * @return (B, outChannels, h, w)
      */
     public NDArray forward(NDArray sample, NDArray timesteps, NDArray encoderHiddenStates) {
+        checkPlacement(sample, timesteps, encoderHiddenStates);
         Shape s = sample.getShape();
         NDArray tEmb = timeProj.forward(batchTimesteps(timesteps, s.get(0))); // (B,) -> (B, C0) float32
         NDArray emb = timeEmbedding.forward(tEmb.toType(sample.getDataType(), false)); // (B, C0) -> (B, T)
@@ -146,6 +147,7 @@ public final class UNet2DConditionModel extends Module {
      */
     public CheckpointedForward forwardCheckpointed(NDArray sample, NDArray timesteps, NDArray encoderHiddenStates,
                                                    boolean contextNeedsGrad, boolean perLayer) {
+        checkPlacement(sample, timesteps, encoderHiddenStates);
         if (perLayer) {
             return forwardPerLayer(sample, timesteps, encoderHiddenStates, contextNeedsGrad);
         }
@@ -231,6 +233,13 @@ public final class UNet2DConditionModel extends Module {
     private boolean forwardsUpsampleSize(Shape sample) {
         int overallUpFactor = 1 << (upBlocks.size() - 1);
         return sample.get(2) % overallUpFactor != 0 || sample.get(3) % overallUpFactor != 0;
+    }
+
+    /** The placement test mode (runtime.Placement): latents and context in conv_in's type, all on the run's device. */
+    private void checkPlacement(NDArray sample, NDArray timesteps, NDArray encoderHiddenStates) {
+        org.lorastudio.runtime.Placement.inputs("UNet", convIn.weight().array().getDataType(), sample,
+                encoderHiddenStates);
+        org.lorastudio.runtime.Placement.inputs("UNet_timesteps", null, timesteps);
     }
 
     /** Removes and returns the last {@code n} skip connections, in order. */

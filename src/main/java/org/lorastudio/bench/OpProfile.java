@@ -29,9 +29,15 @@ public final class OpProfile {
      * @param all           every aten event, nested ones included
      * @param topLevelMs    summed wall time of the top-level ops (time spent inside libtorch from Java's calls)
      * @param top           the most frequent top-level op names with their counts
+     * @param backwardMs    summed wall time of the backward nodes (autograd's thread)
+     * @param slowest       where the time goes: the top-level ops and backward nodes with the largest summed
+     *                      wall time, in ms ({@code aten::conv2d}, {@code ConvolutionBackward0}, ...)
      */
-    public record Counts(long topLevel, long backwardNodes, long all, double topLevelMs, Map<String, Long> top) {
+    public record Counts(long topLevel, long backwardNodes, long all, double topLevelMs, Map<String, Long> top,
+                         double backwardMs, Map<String, Double> slowest) {
     }
+
+    private static final String BACKWARD = "autograd::engine::evaluate_function: ";
 
     private OpProfile() {
     }
@@ -71,7 +77,9 @@ public final class OpProfile {
         long backward = 0;
         long aten = 0;
         double topMs = 0;
+        double backwardMs = 0;
         Map<String, Long> byName = new HashMap<>();
+        Map<String, Double> timeByName = new HashMap<>();
         Deque<Double> open = new ArrayDeque<>(); // end times of the enclosing events on the current thread
         long tid = Long.MIN_VALUE;
         for (Event e : all) {
@@ -91,8 +99,12 @@ public final class OpProfile {
                     top++;
                     topMs += e.dur() / 1000.0;
                     byName.merge(e.name(), 1L, Long::sum);
+                    timeByName.merge(e.name(), e.dur() / 1000.0, Double::sum);
                 } else if (e.name().startsWith("autograd::engine::evaluate_function")) {
                     backward++;
+                    backwardMs += e.dur() / 1000.0;
+                    String node = e.name().startsWith(BACKWARD) ? e.name().substring(BACKWARD.length()) : e.name();
+                    timeByName.merge(node, e.dur() / 1000.0, Double::sum);
                 }
             }
             open.push(e.ts() + e.dur());
@@ -100,6 +112,9 @@ public final class OpProfile {
         Map<String, Long> most = new java.util.LinkedHashMap<>();
         byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
                 .forEach(en -> most.put(en.getKey(), en.getValue()));
-        return new Counts(top, backward, aten, Stats.round(topMs), most);
+        Map<String, Double> slowest = new java.util.LinkedHashMap<>();
+        timeByName.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(10)
+                .forEach(en -> slowest.put(en.getKey(), Stats.round(en.getValue())));
+        return new Counts(top, backward, aten, Stats.round(topMs), most, Stats.round(backwardMs), slowest);
     }
 }

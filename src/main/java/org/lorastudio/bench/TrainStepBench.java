@@ -137,6 +137,8 @@ public final class TrainStepBench {
                 row.put("ops_per_step_nested", ops.all());
                 row.put("op_time_ms", ops.topLevelMs());
                 row.put("top_ops", ops.top());
+                row.put("backward_time_ms", ops.backwardMs());
+                row.put("slowest_ops_ms", ops.slowest());
             }
         }
         row.put("threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());

@@ -69,6 +69,11 @@ class BenchCommandTest {
         assertThat(row.path("ops_per_step_nested").asLong()).isGreaterThanOrEqualTo(row.path("ops_per_step")
                 .asLong());
         assertThat(row.path("estimate_total_mb").asLong()).isPositive();
+        // where the time goes: forward convolutions and their backward nodes are among the slowest of a UNet step
+        JsonNode slowest = row.path("slowest_ops_ms");
+        assertThat(slowest.size()).isBetween(5, 10);
+        assertThat(slowest.fieldNames()).toIterable().anyMatch(n -> n.contains("conv") || n.contains("Convolution"));
+        assertThat(row.path("backward_time_ms").asDouble()).isPositive();
     }
 
     @Test

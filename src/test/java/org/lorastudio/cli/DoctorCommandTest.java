@@ -39,7 +39,7 @@ class DoctorCommandTest {
                 .contains("[✓] CPU: " + CpuInfo.current().describe())
                 .contains("[✓] Numerical self-check (CPU): passed (13 ops")
                 .contains("ok   convolution 3×3 stride 1   32→4 channels")
-                .contains("[✓] Kernels: 4 of 4 TorchScript kernels active").contains("lion: torch._foreach_mul").contains("sgd: torch._foreach_mul")
+                .contains("[✓] Kernels: 5 of 5 TorchScript kernels active").contains("cast: Tensor.float()").contains("lion: torch._foreach_mul").contains("sgd: torch._foreach_mul")
                 .contains("attention: torch.scaled_dot_product_attention (TorchScript kernel)")
                 .contains("GPU: ").contains("PYTORCH_FLAVOR=cu128")
                 .contains("Console: libtorch warnings: errors only")

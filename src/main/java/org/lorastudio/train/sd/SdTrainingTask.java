@@ -179,14 +179,15 @@ public final class SdTrainingTask implements TrainingTask {
      * The compute type of {@code precision}, or a one-line refusal. fp16 needs the cast kernel: DJL's own casts run
      * under libtorch's no-grad guard and would cut the graph between the fp16 model and the fp32 LoRA weights, so a
      * run would learn nothing. bf16 cannot be carried at all: DJL 0.36's PyTorch engine has no case for bfloat16 in
-     * its type switch and aborts the JVM (std::terminate) on the first softmax, zeros/ones_like or backward of a
-     * bfloat16 tensor, and every UNet op here is such a DJL call.
+     * its type switch and aborts the JVM (std::terminate; measured: {@code NDArray.toType(BFLOAT16)} already does,
+     * as do softmax, zeros/ones_like and backward on a bfloat16 tensor), and every UNet op here is a DJL call.
      */
     static DataType halfCompute(MixedPrecision precision, ai.djl.Device device) {
         return switch (precision) {
             case NO -> DataType.FLOAT32;
             case BF16 -> throw new UserException("mixed_precision: bf16 is not available: DJL 0.36's PyTorch engine"
-                    + " aborts the JVM on bfloat16 tensors (softmax, zeros_like, backward); use fp16 or no");
+                    + " aborts the JVM on bfloat16 tensors (its cast to bfloat16, softmax, zeros_like, backward);"
+                    + " use fp16 or no");
             case FP16 -> {
                 if (!org.lorastudio.nn.kernels.Kernels.active(org.lorastudio.nn.kernels.Kernels.Kernel.CAST, device)) {
                     throw new UserException("mixed_precision: fp16 needs the TorchScript cast kernel, which is off ("

@@ -196,8 +196,8 @@ class MixedPrecisionTrainingTest {
     void bf16AndFp16WithoutTheCastKernelAreRefusedInOneLine() {
         assertThatThrownBy(() -> SdTrainingTask.halfCompute(MixedPrecision.BF16, Device.cpu()))
                 .isInstanceOf(UserException.class).hasMessage("mixed_precision: bf16 is not available: DJL 0.36's"
-                        + " PyTorch engine aborts the JVM on bfloat16 tensors (softmax, zeros_like, backward); use"
-                        + " fp16 or no");
+                        + " PyTorch engine aborts the JVM on bfloat16 tensors (its cast to bfloat16, softmax,"
+                        + " zeros_like, backward); use fp16 or no");
         assertThat(SdTrainingTask.halfCompute(MixedPrecision.FP16, Device.cpu()))
                 .isEqualTo(ai.djl.ndarray.types.DataType.FLOAT16);
         Kernels.setEnabled(false);

@@ -125,6 +125,42 @@ class MixedPrecisionTrainingTest {
         assertThat(fp16.trainer().runFolder().record().precision()).startsWith("fp16 mixed");
     }
 
+    /** The text encoder's LoRA trains under fp16 too: its context crosses to the fp32 loss with the graph kept. */
+    @Test
+    void textEncoderLoraTrainsInFp16LikeInFp32() throws Exception {
+        int steps = 4;
+        Run[] runs = new Run[2];
+        MixedPrecision[] kinds = {MixedPrecision.NO, MixedPrecision.FP16};
+        for (int i = 0; i < 2; i++) {
+            runs[i] = train(config("te-" + kinds[i].yamlName(), kinds[i], steps)
+                    .with("text_encoder_target_modules", List.of("q_proj", "v_proj")));
+        }
+        double num = 0;
+        double den = 0;
+        try (SafetensorsFile a = SafetensorsFile.open(finalLora(runs[0].trainer()));
+             SafetensorsFile b = SafetensorsFile.open(finalLora(runs[1].trainer()))) {
+            List<String> te = a.tensors().keySet().stream().filter(k -> k.startsWith("lora_te_")
+                    && k.endsWith("lora_up.weight")).toList();
+            assertThat(te).isNotEmpty();
+            for (String k : te) {
+                float[] x = a.readFloats(k);
+                float[] y = b.readFloats(k);
+                for (int i = 0; i < x.length; i++) {
+                    num += (double) (x[i] - y[i]) * (x[i] - y[i]);
+                    den += (double) x[i] * x[i];
+                }
+            }
+        }
+        double rel = Math.sqrt(num / den);
+        System.out.printf("[fp16] text-encoder lora_up after %d steps, fp16 vs fp32 relative L2 %.2e%n", steps, rel);
+        assertThat(den).isPositive(); // fp32 moved them away from zero
+        assertThat(rel).isLessThan(5e-2);
+        for (int i = 0; i < steps; i++) {
+            assertThat(runs[1].metrics().get(i).loss()).isCloseTo(runs[0].metrics().get(i).loss(),
+                    org.assertj.core.data.Percentage.withPercentage(1));
+        }
+    }
+
     /** A scale far too large: the first steps overflow in fp16, are skipped and logged, the scale halves. */
     @Test
     void overflowingStepsAreSkippedLoggedAndTheScaleHalves() throws Exception {

@@ -4,7 +4,7 @@ package org.lorastudio.config;
 public enum MixedPrecision implements ConfigEnum {
     NO("no", "full fp32 (most memory, always works; the fastest choice on CPU)"),
     FP16("fp16", "fp16 base model, fp32 LoRA and optimizer, dynamic loss scaling (for GPUs; works on CPU but"
-            + " about 3x slower)"),
+            + " 3-6x slower)"),
     BF16("bf16", "bfloat16 (accepted in configs; refused at the start of a run: DJL 0.36 aborts on bfloat16)");
 
     private final String yamlName;

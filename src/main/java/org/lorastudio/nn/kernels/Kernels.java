@@ -170,8 +170,11 @@ public final class Kernels {
      *         cast is acceptable)
      */
     public static Optional<NDArray> cast(NDArray x, DataType to) {
-        if (!enabled || !plain(x) || (to != DataType.FLOAT32 && to != DataType.FLOAT16)) {
+        if (!enabled || !(x instanceof PtNDArray) || (to != DataType.FLOAT32 && to != DataType.FLOAT16)) {
             return Optional.empty();
+        }
+        if (x.getName() != null) {
+            x = x.reshape(x.getShape()); // an unnamed view, in the graph (a name would be read as a marker)
         }
         Loaded l = loaded(x.getDevice());
         if (l == null || l.failures.get(Kernel.CAST) != null) {

@@ -144,6 +144,13 @@ class KernelsTest {
             NDArray wHalf = w.toType(f16, false).toType(DataType.FLOAT32, false); // the gradient passes fp16
             assertThat(maxAbs(x.getGradient().toType(DataType.FLOAT32, false), wHalf)).isZero();
             assertThat(maxAbs(leaf.getGradient(), wHalf)).isZero();
+            NDArray named = m.randomNormal(new Shape(3));
+            named.setRequiresGradient(true);
+            named.setName("lora_down.weight"); // a name must not make the cast fall back (and cut the graph)
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.backward(Kernels.cast(named, f16).orElseThrow().sum());
+            }
+            assertThat(named.getGradient().toFloatArray()).containsExactly(1f, 1f, 1f);
             Kernels.setEnabled(false);
             assertThat(Kernels.cast(x, DataType.FLOAT32)).isEmpty();
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {

@@ -82,8 +82,19 @@ class MixedPrecisionTrainingTest {
     @Test
     void fp16LossCurveAndLoraFollowFp32() throws Exception {
         int steps = 12;
-        Run fp32 = train(config("fp32", MixedPrecision.NO, steps));
-        Run fp16 = train(config("fp16", MixedPrecision.FP16, steps));
+        // with a validation loss and samples, which run the fp16 model (and the fp32 LoRA) without autograd
+        java.util.function.Function<TrainingConfig, TrainingConfig> extras = c -> c.with("validation_split", 0.34)
+                .with("validation_every_n_steps", 6).with("sample_every_n_steps", 12)
+                .with("sample_prompts", List.of("a red square")).with("sample_steps", 2);
+        Run fp32 = train(extras.apply(config("fp32", MixedPrecision.NO, steps)));
+        Run fp16 = train(extras.apply(config("fp16", MixedPrecision.FP16, steps)));
+        for (int step : new int[] {6, 12}) {
+            double a = (Double) fp32.metrics().get(step - 1).extra().get(org.lorastudio.run.ValidationCurve.KEY);
+            double b = (Double) fp16.metrics().get(step - 1).extra().get(org.lorastudio.run.ValidationCurve.KEY);
+            System.out.printf("[fp16] validation loss at step %d: fp32 %.6f fp16 %.6f%n", step, a, b);
+            assertThat(b).isCloseTo(a, org.assertj.core.data.Percentage.withPercentage(1));
+        }
+        assertThat(fp16.trainer().runFolder().samplesDir().resolve("step12-p0.png")).isNotEmptyFile();
         double sumAbs = 0;
         double sumLoss = 0;
         for (int i = 0; i < steps; i++) {

@@ -54,6 +54,32 @@ class MixedPrecisionStepTest {
         assertThat(worstGradient(false, false)).isGreaterThanOrEqualTo(1.0);
     }
 
+    /**
+     * upcast_attention (SD 2.x configs) computes attention in fp32 inside an fp16 model; its casts must keep the
+     * graph too, or nothing before the attention gets a gradient. Checked against the same block run in fp32.
+     */
+    @Test
+    void upcastAttentionInFp16KeepsTheGraph() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(7);
+            org.lorastudio.model.unet.Attention attn = new org.lorastudio.model.unet.Attention(16, 0, 2, true);
+            org.lorastudio.nn.Weights.initialize(attn, m, p -> m.randomNormal(0f, 0.2f, p.shape(), DataType.FLOAT32)
+                    .toType(DataType.FLOAT16, false));
+            NDArray x = m.randomNormal(new ai.djl.ndarray.types.Shape(1, 6, 16));
+            x.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray out = attn.forward(Functional.cast(x, DataType.FLOAT16), null);
+                assertThat(out.getDataType()).isEqualTo(DataType.FLOAT16);
+                gc.backward(Functional.cast(out, DataType.FLOAT32).mul(m.randomNormal(x.getShape())).sum());
+            }
+            double norm = 0;
+            for (float g : x.getGradient().toFloatArray()) {
+                norm += (double) g * g;
+            }
+            assertThat(norm).as("the input's gradient through the upcast attention").isPositive();
+        }
+    }
+
     private static double worstGradient(boolean expectGraph, boolean checkpointing) throws Exception {
         try (NDManager m = NDManager.newBaseManager();
              SafetensorsFile ref = Fixtures.open("sd-tiny-a/reference.safetensors");

@@ -18,6 +18,7 @@ import org.lorastudio.lora.LoraTargets;
 import org.lorastudio.model.unet.CheckpointedForward;
 import org.lorastudio.model.unet.UNet2DConditionModel;
 import org.lorastudio.model.unet.UNetConfig;
+import org.lorastudio.nn.Functional;
 import org.lorastudio.nn.Weights;
 import org.lorastudio.train.AdamW;
 import org.lorastudio.train.Losses;
@@ -37,20 +38,30 @@ public final class TrainStepBench {
         final AdamW adam = new AdamW(AdamW.DEFAULTS);
         final UNetCase c;
         final int ctxDim;
+        final DataType dt;
         final long rssAfterModelMb;
 
         Rig(UNetCase c) throws IOException {
-            if (c.precision() != UNetCase.Precision.FP32) {
-                throw new UserException("bench: training runs in fp32 only (fp16 training is refused: DJL loses the"
-                        + " gradients through dtype casts); use --precision fp16 with --case generate");
-            }
             this.c = c;
+            this.dt = c.precision() == UNetCase.Precision.FP16 ? DataType.FLOAT16 : DataType.FLOAT32;
+            if (dt == DataType.FLOAT16 && !org.lorastudio.nn.kernels.Kernels.active(
+                    org.lorastudio.nn.kernels.Kernels.Kernel.CAST, ai.djl.Device.cpu())) {
+                throw new UserException("bench: fp16 training needs the TorchScript cast kernel (DJL's casts cut the"
+                        + " gradients); it is off here, see `lorastudio doctor`");
+            }
             UNetConfig cfg = c.config();
             this.manager = NDManager.newBaseManager();
             this.unet = new UNet2DConditionModel(cfg);
             unet.setAttentionQueryChunk(c.attentionChunk());
             Engine.getInstance().setRandomSeed(0);
-            Weights.initialize(unet, manager, p -> manager.randomNormal(0f, 0.02f, p.shape(), DataType.FLOAT32));
+            Weights.initialize(unet, manager, p -> { // fp16: half base weights, the LoRA stays fp32 (mixed precision)
+                NDArray w = manager.randomNormal(0f, 0.02f, p.shape(), DataType.FLOAT32);
+                NDArray typed = w.toType(dt, false);
+                if (typed != w) {
+                    w.close();
+                }
+                return typed;
+            });
             this.net = LoraNetwork.create(LoraTargets.resolve(unet, LoraTargets.UNET, c.targets()), c.rank(),
                     c.rank(), manager, new Random(1));
             net.setTrainable(true);
@@ -59,21 +70,25 @@ public final class TrainStepBench {
             this.rssAfterModelMb = MemoryProbe.rssMb();
         }
 
-        /** One optimizer step on fresh random latents, noise and context. */
+        /**
+         * One optimizer step on fresh random latents, noise and context. fp16 runs the UNet in half precision with
+         * the loss in fp32, as the trainer does (the loss scale, a multiply and a divide, is left out).
+         */
         void step() {
             UNetConfig cfg = unet.config();
             try (NDManager sm = manager.newSubManager();
                  GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray x = sm.randomNormal(new Shape(c.batch(), cfg.inChannels(), c.latent(), c.latent()));
+                NDArray noise = sm.randomNormal(new Shape(c.batch(), cfg.inChannels(), c.latent(), c.latent()));
+                NDArray x = sm.randomNormal(noise.getShape()).toType(dt, false);
                 NDArray t = sm.create(filled(c.batch(), 500L));
-                NDArray ctx = sm.randomNormal(new Shape(c.batch(), 77, ctxDim));
-                NDArray noise = sm.randomNormal(x.getShape());
+                NDArray ctx = sm.randomNormal(new Shape(c.batch(), 77, ctxDim)).toType(dt, false);
                 switch (c.checkpointing()) {
-                    case NONE -> gc.backward(Losses.mse(unet.forward(x, t, ctx), noise));
+                    case NONE -> gc.backward(Losses.mse(Functional.cast(unet.forward(x, t, ctx), DataType.FLOAT32),
+                            noise));
                     case BLOCKS, LAYERS -> {
                         CheckpointedForward cf = unet.forwardCheckpointed(x, t, ctx, false,
                                 c.checkpointing() == UNetCase.Checkpointing.LAYERS);
-                        gc.backward(Losses.mse(cf.output(), noise));
+                        gc.backward(Losses.mse(Functional.cast(cf.output(), DataType.FLOAT32), noise));
                         cf.backward();
                     }
                 }

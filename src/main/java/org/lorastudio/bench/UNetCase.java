@@ -14,7 +14,7 @@ import org.lorastudio.model.unet.UNetConfig;
 public record UNetCase(String unet, Path unetConfig, int batch, int latent, int rank, List<String> targets,
                        Precision precision, Checkpointing checkpointing, int attentionChunk, int warmup,
                        int steps) {
-    /** Weight and activation precision. fp16 only where DJL supports it (generation); training stays fp32. */
+    /** Base weight and activation precision; fp16 training keeps the LoRA in fp32 (mixed precision). */
     public enum Precision { FP32, FP16 }
 
     /** Gradient checkpointing granularity (see {@code UNet2DConditionModel.forwardCheckpointed}). */

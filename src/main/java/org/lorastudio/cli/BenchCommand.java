@@ -62,7 +62,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--targets", defaultValue = "attentions", split = ",")
     List<String> targets;
 
-    @Option(names = "--precision", defaultValue = "fp32", description = "fp32, or fp16 (generation only)")
+    @Option(names = "--precision", defaultValue = "fp32",
+            description = "fp32, or fp16 (fp16 base weights; training keeps the LoRA in fp32)")
     String precision;
 
     @Option(names = "--gradient-checkpointing", arity = "0..1", fallbackValue = "blocks", defaultValue = "none",

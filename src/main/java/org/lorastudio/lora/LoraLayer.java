@@ -1,6 +1,7 @@
 package org.lorastudio.lora;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.lorastudio.nn.Adapter;
 import org.lorastudio.nn.AdaptableLayer;
@@ -10,7 +11,8 @@ import org.lorastudio.nn.Linear;
 /**
  * One LoRA side-car on a Linear or Conv2d layer (kohya {@code networks.lora.LoRAModule}, PEFT {@code lora.Linear}):
  * {@code y = W x + up(down(dropout(x))) · (alpha / rank) · multiplier}. For a k×k convolution, {@code down} is a
- * k×k convolution with the base layer's stride and padding and {@code up} a 1×1 convolution (LoCon).
+ * k×k convolution with the base layer's stride and padding and {@code up} a 1×1 convolution (LoCon). When trained
+ * weights (fp32) meet an input of another type (fp16 mixed precision), the branch runs in the weights' type.
  */
 public final class LoraLayer implements Adapter {
     private final String name;
@@ -91,6 +93,18 @@ public final class LoraLayer implements Adapter {
 
     @Override
     public NDArray delta(NDArray x) {
+        if (down.hasGradient() && x.getDataType() != down.getDataType()) {
+            // mixed precision: the trained fp32 weights see the fp16 input in fp32, and the result goes back to
+            // fp16, both through casts that keep the graph, so the gradients reach these weights
+            DataType base = x.getDataType();
+            return org.lorastudio.nn.Functional.cast(branch(org.lorastudio.nn.Functional.cast(x, down.getDataType())),
+                    base);
+        }
+        return branch(x);
+    }
+
+    /** up(down(dropout(x))) · scale · multiplier, with the weights in x's type. */
+    private NDArray branch(NDArray x) {
         NDArray in = x;
         if (training && dropout > 0) {
             NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape(), x.getDataType(), x.getDevice())

@@ -23,6 +23,18 @@ public final class Functional {
     }
 
     /**
+     * {@code x} as {@code type} with the autograd graph kept (the {@link Kernels} cast; fp16 mixed precision needs it
+     * at every fp16/fp32 boundary). Without that kernel it falls back to DJL's {@code toType}, which cuts the graph:
+     * fine outside training, and the trainer refuses fp16 when the kernel is off.
+     */
+    public static NDArray cast(NDArray x, DataType type) {
+        if (x.getDataType() == type) {
+            return x;
+        }
+        return Kernels.cast(x, type).orElseGet(() -> x.toType(type, false));
+    }
+
+    /**
      * {@code x · s} with the scalar held in memory libtorch owns. DJL's {@code NDArray.mul(Number)} wraps the scalar
      * around a Java direct buffer and closes it right after the op; autograd keeps that scalar for the backward pass,
      * so once the Java GC frees the buffer, gradients are computed from garbage (intermittent NaN/Inf in training,

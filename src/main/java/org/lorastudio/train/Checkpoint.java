@@ -29,7 +29,7 @@ import org.lorastudio.util.TextFiles;
 /**
  * A resumable training state in {@code checkpoints/step-NNNNNN/}: the LoRA weights in float32 ({@code lora.safetensors}),
  * each optimizer's state ({@code optimizer-<group>.safetensors}) and {@code state.json} (step, elapsed time, loss
- * scale). Everything else a run needs to continue — data order, noise, timesteps, dropout — is re-derived from the
+ * scaler). Everything else a run needs to continue — data order, noise, timesteps, dropout — is re-derived from the
  * seed and the step, so nothing else is saved. The folder is written under a temporary name and renamed when
  * complete, so a crash mid-write never leaves a checkpoint that looks valid.
  */
@@ -37,8 +37,11 @@ public final class Checkpoint {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String STATE = "state.json";
 
-    /** The scalar part of a checkpoint. */
-    public record State(int step, double elapsedSeconds, double lossScale) {
+    /**
+     * The scalar part of a checkpoint; the last three are the {@link LossScaler}'s (a checkpoint written before the
+     * counters existed reads them as 0).
+     */
+    public record State(int step, double elapsedSeconds, double lossScale, int cleanSteps, int skippedSteps) {
     }
 
     private Checkpoint() {

@@ -62,6 +62,7 @@ public final class Trainer {
     private final List<Consumer<TrainingEvent>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private Integer stopAfterStep;
+    private double startLossScale = LossScaler.INITIAL_SCALE;
 
     private Trainer(TrainingConfig config, RunFolder run, boolean resuming) {
         this.config = config;
@@ -139,6 +140,11 @@ public final class Trainer {
     /** Asks the run to stop after the current step (with a checkpoint); safe from any thread. */
     public void requestStop() {
         stopRequested.set(true);
+    }
+
+    /** Test hook: the fp16 loss scale a new run starts from (instead of 65536). */
+    void startLossScale(double scale) {
+        this.startLossScale = scale;
     }
 
     /** Test hook: stop (as if requested) once this step is done. */
@@ -227,7 +233,8 @@ public final class Trainer {
         groups.keySet().forEach(g -> optimizers.put(g, newOptimizer()));
         int startStep = 0;
         double elapsedBefore = 0;
-        double lossScale = config.mixedPrecision() == MixedPrecision.FP16 ? 65536.0 : 1.0;
+        boolean fp16 = config.mixedPrecision() == MixedPrecision.FP16;
+        LossScaler scaler = LossScaler.start(fp16, startLossScale);
         if (resuming) {
             Optional<Path> ckpt = Checkpoint.latest(run.checkpointsDir());
             if (ckpt.isPresent()) {
@@ -240,7 +247,7 @@ public final class Trainer {
                 }
                 startStep = st.step();
                 elapsedBefore = st.elapsedSeconds();
-                lossScale = st.lossScale();
+                scaler = LossScaler.restore(fp16, st.lossScale(), st.cleanSteps(), st.skippedSteps());
                 emit(new TrainingEvent.Log("Resuming from " + run.dir().relativize(ckpt.get()) + " (step "
                         + startStep + ")"));
             } else {
@@ -299,14 +306,26 @@ public final class Trainer {
                         }
                         lossSum += value;
                         items += batch.length;
-                        gc.backward(org.lorastudio.nn.Functional.mulScalar(loss, (float) (lossScale / (to - from))));
+                        gc.backward(org.lorastudio.nn.Functional.mulScalar(loss,
+                                (float) (scaler.scale() / (to - from))));
                         task.afterBackward();
                     }
                 }
                 FaultPoints.reached("step.before-update");
-                double gradNorm = applyUpdate(groups, optimizers, schedule.factor(step), lossScale);
-                if (!Double.isFinite(gradNorm)) {
-                    throw new NonFiniteLoss(step + 1, (float) gradNorm, firstNonFinite(groups));
+                double scaleUsed = scaler.scale();
+                double gradNorm = applyUpdate(groups, optimizers, schedule.factor(step), scaleUsed);
+                switch (scaler.update(Double.isFinite(gradNorm))) {
+                    case DIVERGED -> throw new NonFiniteLoss(step + 1, (float) gradNorm, firstNonFinite(groups));
+                    case SKIPPED -> {
+                        zeroGradients(groups);
+                        emit(new TrainingEvent.Log(String.format(java.util.Locale.ROOT, "Step %d: fp16 gradients"
+                                + " overflowed (norm %s); update skipped, loss scale %.0f -> %.0f (%d skipped so"
+                                + " far)", step + 1, gradNorm, scaleUsed, scaler.scale(), scaler.skipped())));
+                    }
+                    case GREW -> emit(new TrainingEvent.Log(String.format(java.util.Locale.ROOT, "Step %d: %d clean"
+                            + " fp16 steps; loss scale %.0f -> %.0f", step + 1, LossScaler.GROWTH_INTERVAL, scaleUsed,
+                            scaler.scale())));
+                    case APPLIED -> { }
                 }
                 step++;
                 stepsThisSession++;
@@ -318,6 +337,10 @@ public final class Trainer {
                 double perStep = now / stepsThisSession;
                 double lr = schedule.factor(step - 1) * groups.values().iterator().next().lr();
                 Map<String, Object> extra = validate(evaluation, step, totalSteps, manager, tb, gradNorm);
+                if (fp16) {
+                    extra = new LinkedHashMap<>(extra);
+                    extra.put("loss_scale", scaleUsed);
+                }
                 metrics.append(new MetricPoint(step, epoch + 1, loss, lr, elapsedBefore + now, ips, extra));
                 int logged = step;
                 FileErrors.writing(tb.file(), () -> {
@@ -342,13 +365,15 @@ public final class Trainer {
                     loraFiles.add(lora);
                     pruneStepFiles();
                     Path ck = Checkpoint.save(run.checkpointsDir(), new Checkpoint.State(step,
-                            elapsedBefore + (System.nanoTime() - tStart) / 1e9, lossScale),
+                            elapsedBefore + (System.nanoTime() - tStart) / 1e9, scaler.scale(), scaler.cleanSteps(),
+                            scaler.skipped()),
                             task.network().namedArrays(), optimizers, CHECKPOINTS_KEPT);
                     evaluation.save(step);
                     emit(new TrainingEvent.CheckpointSaved(step, lora, ck));
                 } else if (stopping) {
                     Path ck = Checkpoint.save(run.checkpointsDir(), new Checkpoint.State(step,
-                            elapsedBefore + (System.nanoTime() - tStart) / 1e9, lossScale),
+                            elapsedBefore + (System.nanoTime() - tStart) / 1e9, scaler.scale(), scaler.cleanSteps(),
+                            scaler.skipped()),
                             task.network().namedArrays(), optimizers, CHECKPOINTS_KEPT);
                     evaluation.save(step);
                     emit(new TrainingEvent.CheckpointSaved(step, null, ck));
@@ -368,12 +393,17 @@ public final class Trainer {
                 FileErrors.writing(lora, () -> task.saveAdapter(lora, meta));
                 loraFiles.add(lora);
                 Checkpoint.save(run.checkpointsDir(), new Checkpoint.State(step,
-                        elapsedBefore + (System.nanoTime() - tStart) / 1e9, lossScale),
+                        elapsedBefore + (System.nanoTime() - tStart) / 1e9, scaler.scale(), scaler.cleanSteps(),
+                        scaler.skipped()),
                         task.network().namedArrays(), optimizers, CHECKPOINTS_KEPT);
                 evaluation.save(step);
                 FaultPoints.reached("final.after-save");
             }
             elapsedBefore += (System.nanoTime() - tStart) / 1e9;
+            if (fp16) {
+                emit(new TrainingEvent.Log(String.format(java.util.Locale.ROOT, "fp16: %d of %d steps skipped for"
+                        + " overflowing gradients; final loss scale %.0f", scaler.skipped(), step, scaler.scale())));
+            }
         } catch (NonFiniteLoss e) {
             return fail(e.where == null ? "the loss became " + e.value + " at step " + e.step
                     : "the gradients became " + e.value + " at step " + e.step + " (first in " + e.where + ")",
@@ -421,7 +451,17 @@ public final class Trainer {
         return "no single array";
     }
 
-    /** Unscales, clips by global norm, and steps every group's optimizer at its learning rate × the schedule. */
+    /** Zeroes every trainable gradient (after a skipped step, whose gradients no optimizer consumed). */
+    private static void zeroGradients(Map<String, TrainingTask.ParamGroup> groups) {
+        try (NoGrad g = NoGrad.enter()) {
+            groups.values().forEach(group -> group.arrays().values().forEach(NoGrad::zeroGradient));
+        }
+    }
+
+    /**
+     * Unscales, clips by global norm, and steps every group's optimizer at its learning rate × the schedule; with a
+     * non-finite norm nothing is stepped (the caller skips or fails the step).
+     */
     private double applyUpdate(Map<String, TrainingTask.ParamGroup> groups, Map<String, Optimizer> optimizers,
                                double lrFactor, double lossScale) {
         List<NDArray> all = new ArrayList<>();

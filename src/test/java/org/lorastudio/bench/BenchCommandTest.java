@@ -77,6 +77,17 @@ class BenchCommandTest {
     }
 
     @Test
+    void trainingCaseRunsInMixedPrecision() throws Exception {
+        Result r = bench("--case", "train", "--unet-config", UNET, "--batch", "1", "--latent", "8", "--warmup",
+                "0", "--steps", "2", "--precision", "fp16", "--no-ops");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode row = r.rows().get(0);
+        assertThat(row.path("case").asText()).isEqualTo("train_step");
+        assertThat(row.path("precision").asText()).isEqualTo("fp16");
+        assertThat(row.path("step_ms").path("median").asDouble()).isPositive();
+    }
+
+    @Test
     void generationCaseRunsInHalfPrecision() throws Exception {
         Result r = bench("--case", "generate", "--unet-config", UNET, "--batch", "1", "--latent", "8", "--warmup",
                 "0", "--steps", "2", "--precision", "fp16", "--no-ops");

@@ -296,8 +296,21 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void bf16IsAcceptedHere() {
+    void bf16IsAcceptedHereWithAWarningThatRunsRefuseIt() {
         assertThat(load(REQUIRED + "mixed_precision: bf16\n", dir).mixedPrecision()).isEqualTo(MixedPrecision.BF16);
+        ConfigReport bf16 = ConfigLoader.check(REQUIRED + "mixed_precision: bf16\n", "t.yaml", dir, List.of());
+        assertThat(bf16.hasErrors()).isFalse();
+        assertThat(bf16.problems()).singleElement().satisfies(p -> {
+            assertThat(p.key()).isEqualTo("mixed_precision");
+            assertThat(p.isError()).isFalse();
+            assertThat(p.message()).contains("refused when a run starts").contains("use fp16 or no");
+        });
+        ConfigReport fp16Cpu = ConfigLoader.check(REQUIRED + "mixed_precision: fp16\ndevice: cpu\n", "t.yaml", dir,
+                List.of());
+        assertThat(fp16Cpu.problems()).singleElement().satisfies(p -> assertThat(p.message())
+                .contains("trains correctly but 3-6x slower"));
+        assertThat(ConfigLoader.check(REQUIRED + "mixed_precision: fp16\n", "t.yaml", dir, List.of()).problems())
+                .isEmpty();
     }
 
     @Test

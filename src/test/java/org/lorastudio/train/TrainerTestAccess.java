@@ -8,4 +8,8 @@ public final class TrainerTestAccess {
     public static void stopAfter(Trainer trainer, int step) {
         trainer.stopAfter(step);
     }
+
+    public static void startLossScale(Trainer trainer, double scale) {
+        trainer.startLossScale(scale);
+    }
 }

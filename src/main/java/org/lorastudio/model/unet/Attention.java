@@ -53,9 +53,9 @@ public final class Attention extends Module {
             NDArray v = toV.forward(kv);
             DataType dt = q.getDataType();
             if (upcastAttention && dt != DataType.FLOAT32) {
-                NDArray out = attend(q.toType(DataType.FLOAT32, false), k.toType(DataType.FLOAT32, false),
-                        v.toType(DataType.FLOAT32, false));
-                return toOut.forward(out.toType(dt, false));
+                NDArray out = attend(Functional.cast(q, DataType.FLOAT32), Functional.cast(k, DataType.FLOAT32),
+                        Functional.cast(v, DataType.FLOAT32)); // casts that keep the graph (fp16 training)
+                return toOut.forward(Functional.cast(out, dt));
             }
             return toOut.forward(attend(q, k, v));
         });

@@ -58,7 +58,8 @@ public final class Kernels {
         ATTENTION("attention", "torch.scaled_dot_product_attention"),
         ADAMW("adamw", "torch._fused_adamw_ + torch._foreach_zero_"),
         LION("lion", "torch._foreach_mul/_add/_sub + torch.sign, one call over all tensors"),
-        SGD("sgd", "torch._foreach_mul/_add/_sub, one call over all tensors");
+        SGD("sgd", "torch._foreach_mul/_add/_sub, one call over all tensors"),
+        CAST("cast", "Tensor.float() / Tensor.half() with autograd (fp16 mixed precision)");
 
         private final String label;
         private final String op;
@@ -155,6 +156,37 @@ public final class Kernels {
             return Optional.of(out);
         } catch (RuntimeException e) {
             l.fail(Kernel.ATTENTION, e);
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * {@code x} as float32 or float16 with autograd kept: the gradient flows back through the cast (DJL's
+     * {@code toType} runs under libtorch's no-grad guard and cuts the graph). This is what lets fp16 mixed precision
+     * train fp32 LoRA weights on an fp16 base model.
+     *
+     * @param to FLOAT32 or FLOAT16
+     * @return the cast array, or empty when the kernel is not in use (the caller decides whether a graph-cutting
+     *         cast is acceptable)
+     */
+    public static Optional<NDArray> cast(NDArray x, DataType to) {
+        if (!enabled || !(x instanceof PtNDArray) || (to != DataType.FLOAT32 && to != DataType.FLOAT16)) {
+            return Optional.empty();
+        }
+        if (x.getName() != null) {
+            x = x.reshape(x.getShape()); // an unnamed view, in the graph (a name would be read as a marker)
+        }
+        Loaded l = loaded(x.getDevice());
+        if (l == null || l.failures.get(Kernel.CAST) != null) {
+            return Optional.empty();
+        }
+        try {
+            NDArray out = IValueUtils.forward(l.block, new NDList(x, l.selector(to == DataType.FLOAT32
+                    ? "to_float32" : "to_float16")), true).singletonOrThrow();
+            Kernel.CAST.calls.increment();
+            return Optional.of(out);
+        } catch (RuntimeException e) {
+            l.fail(Kernel.CAST, e);
             return Optional.empty();
         }
     }
@@ -413,6 +445,17 @@ public final class Kernels {
                     }
                 } catch (RuntimeException e) {
                     fail(Kernel.ADAMW, e);
+                }
+                try {
+                    NDArray h = IValueUtils.forward(block, new NDList(q, selector("to_float16")), true)
+                            .singletonOrThrow();
+                    NDArray f = IValueUtils.forward(block, new NDList(h, selector("to_float32")), true)
+                            .singletonOrThrow();
+                    if (h.getDataType() != DataType.FLOAT16 || f.getDataType() != DataType.FLOAT32) {
+                        throw new IllegalStateException("cast gave " + h.getDataType() + " / " + f.getDataType());
+                    }
+                } catch (RuntimeException e) {
+                    fail(Kernel.CAST, e);
                 }
                 probeEmpty(Kernel.LION, 1, 1e-4, 0.9, 0.99, 0.0);
                 probeEmpty(Kernel.SGD, 1, 1e-2, 0.9, 0.0);

@@ -32,6 +32,7 @@ import org.lorastudio.lora.LoraTargets;
 import org.lorastudio.model.sd.StableDiffusion;
 import org.lorastudio.model.sd.TextToImage;
 import org.lorastudio.nn.AdaptableLayer;
+import org.lorastudio.nn.Functional;
 import org.lorastudio.nn.Weights;
 import org.lorastudio.safetensors.DType;
 import org.lorastudio.sample.NoiseSchedule;
@@ -128,18 +129,11 @@ public final class SdTrainingTask implements TrainingTask {
 
     @Override
     public void prepare(NDManager manager, Consumer<TrainingEvent> events) throws IOException {
-        if (config.mixedPrecision() == MixedPrecision.BF16) {
-            throw new UserException("mixed_precision: bf16 is not available: DJL's PyTorch engine aborts the JVM on"
-                    + " bfloat16 tensors. Use fp16 (GPU) or no.");
+        computeType = halfCompute(config.mixedPrecision(), manager.getDevice());
+        if (computeType == DataType.FLOAT16) {
+            events.accept(new TrainingEvent.Log("Mixed precision fp16: base model in float16, LoRA weights and"
+                    + " optimizer state in float32, norms and loss in float32, dynamic loss scaling"));
         }
-        if (config.mixedPrecision() == MixedPrecision.FP16) {
-            // Measured: with fp16 base weights the loss loses its graph (DJL's dtype casts of the fp32 LoRA weights
-            // do not carry gradients in this setup), so training would silently learn nothing. Refuse until fixed.
-            throw new UserException("mixed_precision: fp16 training is not available yet (the fp16 graph loses its"
-                    + " gradients through DJL's type casts); use mixed_precision: no. fp16 generation works"
-                    + " (`generate --precision fp16`).");
-        }
-        computeType = DataType.FLOAT32;
         events.accept(new TrainingEvent.Preparing("loading base model", 0, 1));
         sd = StableDiffusion.load(config.baseModel().resolved(), Optional.empty(), manager, computeType);
         events.accept(new TrainingEvent.Preparing("loading base model", 1, 1));
@@ -179,6 +173,31 @@ public final class SdTrainingTask implements TrainingTask {
             }
         }
         attachLora(manager);
+    }
+
+    /**
+     * The compute type of {@code precision}, or a one-line refusal. fp16 needs the cast kernel: DJL's own casts run
+     * under libtorch's no-grad guard and would cut the graph between the fp16 model and the fp32 LoRA weights, so a
+     * run would learn nothing. bf16 cannot be carried at all: DJL 0.36's PyTorch engine has no case for bfloat16 in
+     * its type switch and aborts the JVM (std::terminate; measured: {@code NDArray.toType(BFLOAT16)} already does,
+     * as do softmax, zeros/ones_like and backward on a bfloat16 tensor), and every UNet op here is a DJL call.
+     */
+    static DataType halfCompute(MixedPrecision precision, ai.djl.Device device) {
+        return switch (precision) {
+            case NO -> DataType.FLOAT32;
+            case BF16 -> throw new UserException("mixed_precision: bf16 is not available: DJL 0.36's PyTorch engine"
+                    + " aborts the JVM on bfloat16 tensors (its cast to bfloat16, softmax, zeros_like, backward);"
+                    + " use fp16 or no");
+            case FP16 -> {
+                if (!org.lorastudio.nn.kernels.Kernels.active(org.lorastudio.nn.kernels.Kernels.Kernel.CAST, device)) {
+                    throw new UserException("mixed_precision: fp16 needs the TorchScript cast kernel, which is off ("
+                            + (org.lorastudio.nn.kernels.Kernels.enabled() ? "see `lorastudio doctor`"
+                            : org.lorastudio.nn.kernels.Kernels.SWITCH + "=off") + "): DJL's own casts cut the"
+                            + " gradients; use mixed_precision: no");
+                }
+                yield DataType.FLOAT16;
+            }
+        };
     }
 
     /** One image decoded and resized to its bucket (in Java arrays; no tensors off the trainer thread). */
@@ -298,11 +317,11 @@ public final class SdTrainingTask implements TrainingTask {
         NDArray pred;
         if (config.gradientCheckpointing()) {
             pending = sd.unet().forwardCheckpointed(noisy.toType(computeType, false), tArray,
-                    context.toType(computeType, false), !teTargets.isEmpty());
-            pred = pending.output().toType(DataType.FLOAT32, false);
+                    Functional.cast(context, computeType), !teTargets.isEmpty());
+            pred = Functional.cast(pending.output(), DataType.FLOAT32); // the loss in fp32, graph kept
         } else {
-            pred = sd.unet().forward(noisy.toType(computeType, false), tArray,
-                    context.toType(computeType, false)).toType(DataType.FLOAT32, false);
+            pred = Functional.cast(sd.unet().forward(noisy.toType(computeType, false), tArray,
+                    Functional.cast(context, computeType)), DataType.FLOAT32);
         }
         boolean v = config.predictionType() == org.lorastudio.config.PredictionType.V_PREDICTION;
         NDArray target = v ? schedule.velocity(latents, noise, t) : noise;
@@ -445,7 +464,7 @@ public final class SdTrainingTask implements TrainingTask {
                 parts.add(Weights.owned(m.create(cached, new Shape(1, 77, sd.textEncoder().config().hiddenSize()))));
                 continue;
             }
-            NDArray ctx = sd.encodePrompt(m, caption, config.clipSkip()).toType(DataType.FLOAT32, false);
+            NDArray ctx = Functional.cast(sd.encodePrompt(m, caption, config.clipSkip()), DataType.FLOAT32);
             if (teTargets.isEmpty() && contextCache.size() < 10_000) {
                 contextCache.put(caption, ctx.toFloatArray());
             }

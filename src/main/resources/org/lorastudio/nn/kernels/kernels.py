@@ -6,6 +6,10 @@ class LoraStudioKernels(Module):
     return torch.scaled_dot_product_attention(q, k, v)
   def sdpa_mask(self: __torch__.LoraStudioKernels, q: Tensor, k: Tensor, v: Tensor, mask: Tensor) -> Tensor:
     return torch.scaled_dot_product_attention(q, k, v, mask)
+  def to_float32(self: __torch__.LoraStudioKernels, x: Tensor) -> Tensor:
+    return x.float()
+  def to_float16(self: __torch__.LoraStudioKernels, x: Tensor) -> Tensor:
+    return x.half()
   def gradients(self: __torch__.LoraStudioKernels, params: List[Tensor]) -> List[Tensor]:
     grads = annotate(List[Tensor], [])
     for p in params:

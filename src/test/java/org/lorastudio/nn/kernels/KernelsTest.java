@@ -12,6 +12,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.AfterEach;
@@ -58,7 +59,8 @@ class KernelsTest {
                 + "  def sdpa_mask(self, q: Tensor, k: Tensor, v: Tensor, mask: Tensor) -> Tensor:\n";
         Map<Kernels.Kernel, String> noAdamw = Kernels.failuresOf(head
                 + "    return torch.scaled_dot_product_attention(q, k, v, mask)\n", dir);
-        assertThat(noAdamw).containsOnlyKeys(Kernels.Kernel.ADAMW, Kernels.Kernel.LION, Kernels.Kernel.SGD);
+        assertThat(noAdamw).containsOnlyKeys(Kernels.Kernel.ADAMW, Kernels.Kernel.LION, Kernels.Kernel.SGD,
+                Kernels.Kernel.CAST);
         assertThat(noAdamw.get(Kernels.Kernel.ADAMW)).contains("adamw");
         assertThat(noAdamw.get(Kernels.Kernel.LION)).contains("lion");
         // The whole class compiles at load time: an unknown op anywhere takes every kernel off.
@@ -111,6 +113,49 @@ class KernelsTest {
             // fp16 rounding of the plain path's scores and probabilities: a few 1e-3 on values of size 1.
             assertThat(maxAbs(fused.toType(ai.djl.ndarray.types.DataType.FLOAT32, false),
                     plain.toType(ai.djl.ndarray.types.DataType.FLOAT32, false))).isLessThan(1e-2);
+        }
+    }
+
+    /**
+     * The cast kernel gives DJL's values both ways and keeps the graph: the fp16 input of {@code sum(w ·
+     * float(x))} gets gradient w (in fp16), and a fp32 leaf behind {@code half()} gets its gradient too. DJL's own
+     * cast (the fallback) gives the same values but no gradient at all (why fp16 training needs the kernel).
+     */
+    @Test
+    void castKeepsTheGraphAndMatchesTheFallbackValues() {
+        DataType f16 = DataType.FLOAT16;
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            m.getEngine().setRandomSeed(3);
+            NDArray w = m.randomNormal(new Shape(4, 5));
+            NDArray x = m.randomNormal(new Shape(4, 5)).toType(f16, false);
+            x.setRequiresGradient(true);
+            NDArray leaf = m.randomNormal(new Shape(4, 5));
+            leaf.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray up = Kernels.cast(x, DataType.FLOAT32).orElseThrow();
+                NDArray down = Kernels.cast(leaf, f16).orElseThrow();
+                assertThat(up.getDataType()).isEqualTo(DataType.FLOAT32);
+                assertThat(down.getDataType()).isEqualTo(f16);
+                assertThat(maxAbs(up, x.toType(DataType.FLOAT32, false))).isZero();
+                assertThat(maxAbs(down, leaf.toType(f16, false))).isZero();
+                gc.backward(up.mul(w).sum().add(Kernels.cast(down, DataType.FLOAT32).orElseThrow().mul(w).sum()));
+            }
+            assertThat(x.getGradient().getDataType()).isEqualTo(f16);
+            NDArray wHalf = w.toType(f16, false).toType(DataType.FLOAT32, false); // the gradient passes fp16
+            assertThat(maxAbs(x.getGradient().toType(DataType.FLOAT32, false), wHalf)).isZero();
+            assertThat(maxAbs(leaf.getGradient(), wHalf)).isZero();
+            NDArray named = m.randomNormal(new Shape(3));
+            named.setRequiresGradient(true);
+            named.setName("lora_down.weight"); // a name must not make the cast fall back (and cut the graph)
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.backward(Kernels.cast(named, f16).orElseThrow().sum());
+            }
+            assertThat(named.getGradient().toFloatArray()).containsExactly(1f, 1f, 1f);
+            Kernels.setEnabled(false);
+            assertThat(Kernels.cast(x, DataType.FLOAT32)).isEmpty();
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                assertThat(Functional.cast(leaf, f16).hasGradient()).isFalse(); // DJL's toType: graph cut
+            }
         }
     }
 

@@ -41,6 +41,22 @@ class SdPlacementTest {
     }
 
     @Test
+    void anFp16MixedPrecisionRunHasNoMisplacedOrMistypedArray() throws Exception {
+        // fp16 base weights with fp32 LoRA: every layer's input must be its weights' type (half for the base layers,
+        // float for the LoRA branch behind the casts), the norms and the loss in float32 — as on a GPU
+        TrainingConfig config = base("fp16").with("mixed_precision", org.lorastudio.config.MixedPrecision.FP16)
+                .with("text_encoder_target_modules", List.of("all"));
+        Placement.Session s = run(config);
+        assertThat(s.checksByOp()).containsKeys("Linear", "conv2d", "GroupNorm", "LayerNorm", "attention", "LoRA",
+                "adapter_sum", "loss", "adamw");
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(workspace)) {
+            Path record = files.filter(f -> f.getFileName().toString().equals("run.json")
+                    && f.getParent().getFileName().toString().endsWith("-fp16")).findFirst().orElseThrow();
+            assertThat(org.lorastudio.run.RunRecord.read(record).precision()).startsWith("fp16 mixed");
+        }
+    }
+
+    @Test
     void withThePropertySetARunChecksItselfAndLogsTheOutcome() throws Exception {
         // also: gradient checkpointing, v-prediction, Lion and latents encoded per step
         TrainingConfig config = base("checkpointed").with("gradient_checkpointing", true)

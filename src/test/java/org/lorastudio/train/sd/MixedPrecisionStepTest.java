@@ -2,7 +2,6 @@ package org.lorastudio.train.sd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,11 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.lorastudio.lora.LoraFile;
 import org.lorastudio.lora.LoraNetwork;
-import org.lorastudio.lora.LoraTargets;
 import org.lorastudio.model.sd.StableDiffusion;
-import org.lorastudio.nn.AdaptableLayer;
 import org.lorastudio.nn.Functional;
 import org.lorastudio.nn.kernels.Kernels;
 import org.lorastudio.safetensors.SafetensorsFile;
@@ -86,14 +82,7 @@ class MixedPrecisionStepTest {
              SafetensorsFile step = Fixtures.open("sd-tiny-a/train-step.safetensors")) {
             StableDiffusion sd = StableDiffusion.load(Fixtures.path("sd-tiny-a/model-diffusers"), Optional.empty(), m,
                     DataType.FLOAT16);
-            Map<String, AdaptableLayer> unetLayers = LoraTargets.byKohyaName(sd.unet(), LoraTargets.UNET);
-            LoraFile all = LoraFile.read(Fixtures.path("sd-tiny-a/lora-kohya.safetensors"));
-            Map<String, AdaptableLayer> targets = new LinkedHashMap<>();
-            all.modules().keySet().stream().filter(unetLayers::containsKey)
-                    .forEach(n -> targets.put(n, unetLayers.get(n)));
-            LoraNetwork net = LoraNetwork.fromFile(all.only(targets::containsKey), targets, m);
-            net.setTrainable(true);
-            net.attach();
+            LoraNetwork net = TrainStepParityTest.attachReferenceLora(sd, m);
             NoiseSchedule schedule = new NoiseSchedule(sd.scheduler());
             NDArray x0 = Fixtures.tensor(ref, "train.in.latents", m);
             NDArray noise = Fixtures.tensor(ref, "train.in.noise", m);

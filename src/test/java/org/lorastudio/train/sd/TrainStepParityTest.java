@@ -49,20 +49,26 @@ class TrainStepParityTest {
         }
     }
 
+    /** The fixture's kohya LoRA on the UNet layers it names, trainable and attached (the reference step's start). */
+    static LoraNetwork attachReferenceLora(StableDiffusion sd, NDManager m) throws java.io.IOException {
+        Map<String, AdaptableLayer> unetLayers = LoraTargets.byKohyaName(sd.unet(), LoraTargets.UNET);
+        LoraFile all = LoraFile.read(Fixtures.path("sd-tiny-a/lora-kohya.safetensors"));
+        Map<String, AdaptableLayer> targets = new LinkedHashMap<>();
+        all.modules().keySet().stream().filter(unetLayers::containsKey)
+                .forEach(n -> targets.put(n, unetLayers.get(n)));
+        LoraNetwork net = LoraNetwork.fromFile(all.only(targets::containsKey), targets, m);
+        net.setTrainable(true);
+        net.attach();
+        return net;
+    }
+
     private static void oneStep() throws Exception {
         try (NDManager m = NDManager.newBaseManager();
              SafetensorsFile ref = Fixtures.open("sd-tiny-a/reference.safetensors");
              SafetensorsFile step = Fixtures.open("sd-tiny-a/train-step.safetensors")) {
             StableDiffusion sd = StableDiffusion.load(Fixtures.path("sd-tiny-a/model-diffusers"), Optional.empty(), m,
                     DataType.FLOAT32);
-            Map<String, AdaptableLayer> unetLayers = LoraTargets.byKohyaName(sd.unet(), LoraTargets.UNET);
-            LoraFile all = LoraFile.read(Fixtures.path("sd-tiny-a/lora-kohya.safetensors"));
-            Map<String, AdaptableLayer> targets = new LinkedHashMap<>();
-            all.modules().keySet().stream().filter(unetLayers::containsKey)
-                    .forEach(n -> targets.put(n, unetLayers.get(n)));
-            LoraNetwork net = LoraNetwork.fromFile(all.only(targets::containsKey), targets, m);
-            net.setTrainable(true);
-            net.attach();
+            LoraNetwork net = attachReferenceLora(sd, m);
 
             NoiseSchedule schedule = new NoiseSchedule(sd.scheduler());
             NDArray x0 = Fixtures.tensor(ref, "train.in.latents", m);
